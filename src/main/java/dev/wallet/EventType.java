@@ -1,0 +1,6 @@
+package dev.wallet;
+
+public enum EventType {
+    CREDIT,
+    DEBIT
+}

@@ -1,0 +1,18 @@
+package dev.wallet;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+
+/** A validated balance-update event, as the contract in the README defines it. */
+public record WalletEvent(String eventId, String userId, EventType type, BigDecimal amount, Instant occurredAt) {
+
+    /** The change this event makes to a balance: positive for a credit, negative for a debit. */
+    public BigDecimal delta() {
+        return type == EventType.CREDIT ? amount : amount.negate();
+    }
+
+    /** Whether another event with this eventId asks for the same change (the amounts compared as numbers). */
+    public boolean sameRequestAs(String otherUserId, EventType otherType, BigDecimal otherAmount) {
+        return userId.equals(otherUserId) && type == otherType && amount.compareTo(otherAmount) == 0;
+    }
+}

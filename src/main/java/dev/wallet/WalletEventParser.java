@@ -1,0 +1,158 @@
+package dev.wallet;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Objects;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+
+import dev.wallet.config.WalletConfig;
+
+/** Turns a record's key and value into a {@link WalletEvent}, or says precisely why it cannot. */
+@ApplicationScoped
+public class WalletEventParser {
+
+    static final int MAX_EVENT_ID_LENGTH = 128;
+    static final int MAX_USER_ID_LENGTH = 256;
+    /** Longer amount strings are refused before BigDecimal parses them (its cost grows with the length). */
+    private static final int MAX_AMOUNT_TEXT_LENGTH = 100;
+    private static final int MAX_DETAIL_LENGTH = 300;
+
+    private final ObjectReader reader;
+    private final int maxScale;
+
+    public WalletEventParser(ObjectMapper mapper, WalletConfig config) {
+        // Floats as BigDecimal: amounts are money and are never parsed through double.
+        this.reader = mapper.reader()
+                .with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .with(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
+        this.maxScale = config.amount().maxScale();
+    }
+
+    public WalletEvent parse(String key, byte[] value) throws InvalidEventException {
+        JsonNode root = readObject(value, key);
+        String eventId = root.path("eventId").isTextual() ? root.get("eventId").asText() : null;
+        String userId = root.path("userId").isTextual() ? root.get("userId").asText() : key;
+        Fields fields = new Fields(root, eventId, userId);
+        fields.requireText("eventId", MAX_EVENT_ID_LENGTH);
+        fields.requireText("userId", MAX_USER_ID_LENGTH);
+        if (key == null) {
+            throw fields.invalid("record key is missing: it must be the userId");
+        }
+        if (!key.equals(userId)) {
+            throw fields.invalid("record key must equal userId, so that one user's events share a partition");
+        }
+        return new WalletEvent(eventId, userId, fields.type(), fields.amount(maxScale), fields.occurredAt());
+    }
+
+    private JsonNode readObject(byte[] value, String key) throws InvalidEventException {
+        if (value == null || value.length == 0) {
+            throw new InvalidEventException("value is empty: expected a JSON object", null, key);
+        }
+        JsonNode root;
+        try {
+            root = reader.readTree(value);
+        } catch (JacksonException e) {
+            throw new InvalidEventException(shorten("value is not valid JSON: " + e.getOriginalMessage()), null, key);
+        } catch (IOException e) {
+            throw new InvalidEventException(shorten("value is not valid JSON: " + e.getMessage()), null, key);
+        }
+        if (root == null || !root.isObject()) {
+            throw new InvalidEventException("value must be a JSON object", null, key);
+        }
+        return root;
+    }
+
+    private static String shorten(String detail) {
+        String text = Objects.toString(detail, "");
+        return text.length() <= MAX_DETAIL_LENGTH ? text : text.substring(0, MAX_DETAIL_LENGTH) + "...";
+    }
+
+    /** The fields of one event object, with the ids read so far for the rejection. */
+    private record Fields(JsonNode root, String eventId, String userId) {
+
+        InvalidEventException invalid(String detail) {
+            return new InvalidEventException(shorten(detail), eventId, userId);
+        }
+
+        void requireText(String name, int maxLength) throws InvalidEventException {
+            JsonNode node = root.get(name);
+            if (node == null || node.isNull()) {
+                throw invalid(name + " is required");
+            }
+            if (!node.isTextual()) {
+                throw invalid(name + " must be a string");
+            }
+            String text = node.asText();
+            int length = text.codePointCount(0, text.length());
+            if (length < 1 || length > maxLength) {
+                throw invalid(name + " must have 1 to " + maxLength + " characters, has " + length);
+            }
+        }
+
+        EventType type() throws InvalidEventException {
+            JsonNode node = root.get("type");
+            if (node == null || !node.isTextual()) {
+                throw invalid("type is required: CREDIT or DEBIT");
+            }
+            try {
+                return EventType.valueOf(node.asText());
+            } catch (IllegalArgumentException e) {
+                throw invalid("type must be CREDIT or DEBIT, was " + node.asText());
+            }
+        }
+
+        BigDecimal amount(int maxScale) throws InvalidEventException {
+            BigDecimal amount = decimal(root.get("amount"));
+            if (amount.signum() <= 0) {
+                throw invalid("amount must be positive, was " + amount.toPlainString());
+            }
+            if (Amounts.fractionDigits(amount) > maxScale) {
+                throw invalid("amount must have at most " + maxScale + " fraction digits");
+            }
+            if (!Amounts.fitsInDynamoDb(amount)) {
+                throw invalid("amount must have at most " + Amounts.MAX_DIGITS + " digits in plain notation");
+            }
+            return amount.stripTrailingZeros();
+        }
+
+        private BigDecimal decimal(JsonNode node) throws InvalidEventException {
+            if (node != null && node.isNumber()) {
+                return node.decimalValue();
+            }
+            if (node == null || !node.isTextual()) {
+                throw invalid("amount is required: a decimal string such as \"12.50\" or a JSON number");
+            }
+            String text = node.asText();
+            if (text.length() > MAX_AMOUNT_TEXT_LENGTH) {
+                throw invalid("amount must have at most " + Amounts.MAX_DIGITS + " digits in plain notation");
+            }
+            try {
+                return new BigDecimal(text);
+            } catch (NumberFormatException e) {
+                throw invalid("amount is not a decimal number: " + text);
+            }
+        }
+
+        Instant occurredAt() throws InvalidEventException {
+            JsonNode node = root.get("occurredAt");
+            if (node == null || node.isNull()) {
+                return null;
+            }
+            try {
+                return Instant.parse(node.asText());
+            } catch (DateTimeParseException e) {
+                throw invalid("occurredAt must be an ISO-8601 instant such as 2026-01-31T12:00:00Z");
+            }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package dev.wallet.config;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Settings of the wallet service; every property is documented in the README's configuration table. */
+@ConfigMapping(prefix = "wallet")
+public interface WalletConfig {
+
+    /** The DynamoDB tables. */
+    Table table();
+
+    /** Exactly-once bookkeeping per eventId. */
+    Idempotency idempotency();
+
+    /** What an acceptable amount looks like. */
+    Amount amount();
+
+    /** What a rejection record carries. */
+    Rejection rejection();
+
+    interface Table {
+        /** Create the tables at startup when they are missing (DescribeTable, CreateTable, wait until ACTIVE). */
+        @WithDefault("true")
+        boolean create();
+
+        /** Name of the wallet table: one item per user. */
+        @WithDefault("wallet")
+        String name();
+
+        /** Name of the table that remembers each eventId and its outcome. */
+        @WithDefault("wallet-events-processed")
+        String eventsName();
+
+        /** PAY_PER_REQUEST (on demand) or PROVISIONED, for tables this service creates. */
+        @WithDefault("PAY_PER_REQUEST")
+        BillingMode billingMode();
+
+        /** Read capacity units of each created table when the billing mode is PROVISIONED. */
+        @WithDefault("5")
+        long readCapacityUnits();
+
+        /** Write capacity units of each created table when the billing mode is PROVISIONED. */
+        @WithDefault("5")
+        long writeCapacityUnits();
+    }
+
+    interface Idempotency {
+        /** How long an eventId is remembered (DynamoDB TTL; DynamoDB deletes expired items lazily, never earlier). */
+        @WithDefault("P7D")
+        Duration retention();
+    }
+
+    interface Amount {
+        /** Most fraction digits an amount may have (after trailing zeros are dropped). */
+        @WithDefault("2")
+        int maxScale();
+    }
+
+    interface Rejection {
+        /** Largest original value echoed whole in a rejection; longer ones are cut and marked as truncated. */
+        @WithDefault("65536")
+        int maxPayloadBytes();
+    }
+
+    enum BillingMode {
+        PAY_PER_REQUEST,
+        PROVISIONED
+    }
+}
