@@ -5,6 +5,7 @@ import java.time.Duration;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.health.Readiness;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import io.quarkus.logging.Log;
@@ -31,7 +32,7 @@ public class WalletEventConsumer {
     private final ProcessingHealth health;
 
     public WalletEventConsumer(WalletEventParser parser, WalletStore store, OutcomePublisher publisher,
-            ProcessingHealth health) {
+            @Readiness ProcessingHealth health) {
         this.parser = parser;
         this.store = store;
         this.publisher = publisher;

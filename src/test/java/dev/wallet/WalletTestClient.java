@@ -1,0 +1,136 @@
+package dev.wallet;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+import dev.wallet.messaging.Channels;
+import dev.wallet.servers.LocalServersResource.Endpoints;
+
+/**
+ * What a producer and the teams downstream see: sends records to {@code wallet-events}, reads everything on the
+ * output topics, and reads DynamoDB directly. It knows nothing of the service's classes but the channel names.
+ */
+final class WalletTestClient implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final KafkaProducer<String, byte[]> producer;
+    private final KafkaConsumer<String, String> consumer;
+    private final Thread poller;
+    private final List<ConsumerRecord<String, String>> balances = new CopyOnWriteArrayList<>();
+    private final List<ConsumerRecord<String, String>> rejections = new CopyOnWriteArrayList<>();
+    final DynamoDbClient dynamo;
+
+    WalletTestClient(Endpoints endpoints) {
+        Properties producerConfig = new Properties();
+        producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrapServers());
+        producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
+        Properties consumerConfig = new Properties();
+        consumerConfig.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrapServers());
+        consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
+        consumerConfig.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        consumer = new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new StringDeserializer());
+        poller = new Thread(this::poll, "test-output-reader");
+        poller.start();
+        dynamo = DynamoDbClient.builder().endpointOverride(URI.create(endpoints.dynamoDbEndpoint()))
+                .region(Region.US_EAST_1).httpClient(UrlConnectionHttpClient.create())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .build();
+    }
+
+    private void poll() {
+        try (consumer) {
+            consumer.subscribe(List.of(Channels.BALANCES, Channels.REJECTIONS));
+            while (true) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                    (record.topic().equals(Channels.BALANCES) ? balances : rejections).add(record);
+                }
+            }
+        } catch (WakeupException closing) {
+            // close() asked the loop to end.
+        }
+    }
+
+    static String event(String eventId, String userId, String type, String amount) {
+        return "{\"eventId\":\"%s\",\"userId\":\"%s\",\"type\":\"%s\",\"amount\":\"%s\"}"
+                .formatted(eventId, userId, type, amount);
+    }
+
+    /** Sends an event keyed by its user, as producers must, and waits for the broker's acknowledgement. */
+    void send(String eventId, String userId, String type, String amount) {
+        send(userId, event(eventId, userId, type, amount).getBytes(StandardCharsets.UTF_8));
+    }
+
+    void send(String key, byte[] value) {
+        try {
+            producer.send(new ProducerRecord<>(Channels.EVENTS, key, value)).get();
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Values of the balance records of this user, in the order published. */
+    List<JsonNode> balancesOf(String userId) {
+        return balances.stream().filter(r -> userId.equals(r.key())).map(r -> json(r.value())).toList();
+    }
+
+    /** Values of the rejections of this eventId, in the order published. */
+    List<JsonNode> rejectionsOf(String eventId) {
+        return rejections.stream().map(r -> json(r.value())).filter(r -> eventId.equals(r.path("eventId").asText()))
+                .toList();
+    }
+
+    List<ConsumerRecord<String, String>> rejectionRecords() {
+        return List.copyOf(rejections);
+    }
+
+    Map<String, AttributeValue> walletItem(String userId) {
+        return dynamo.getItem(r -> r.tableName("wallet").key(Map.of("user_id", AttributeValue.fromS(userId)))
+                .consistentRead(true)).item();
+    }
+
+    static JsonNode json(String value) {
+        try {
+            return JSON.readTree(value);
+        } catch (JsonProcessingException e) {
+            throw new AssertionError("Not JSON: " + value, e);
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        consumer.wakeup();
+        poller.join();
+        producer.close();
+        dynamo.close();
+    }
+}

@@ -1,0 +1,94 @@
+package dev.wallet.servers;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.apache.kafka.common.Uuid;
+
+/** A single-node Apache Kafka broker in KRaft mode (broker and controller in one process) on loopback. */
+public final class KafkaBroker {
+
+    /** Every topic the service uses is created on first use with this many partitions. */
+    public static final int PARTITIONS = 6;
+
+    private final int port;
+    private final Path directory;
+    private final ServerProcess process;
+
+    KafkaBroker(Path jars, Path directory, int port) {
+        this.port = port;
+        this.directory = directory;
+        Path config = directory.resolve("server.properties");
+        Path logConfig = directory.resolve("log4j2.properties");
+        this.process = new ServerProcess("Kafka", jars,
+                List.of("-Xmx256m", "-Dlog4j2.shutdownHookEnabled=false",
+                        "-Dlog4j2.configurationFile=" + logConfig.toUri()),
+                "kafka.Kafka", List.of(config.toString()), directory.resolve("kafka.log"));
+        if (Files.notExists(config)) {
+            format(jars, config, logConfig);
+        }
+    }
+
+    public String bootstrapServers() {
+        return "127.0.0.1:" + port;
+    }
+
+    public void start() {
+        process.start();
+        process.awaitReady(port, "Kafka Server started");
+    }
+
+    /** SIGTERM; the data directory is kept, so {@link #start()} brings the same topics and offsets back. */
+    public void stop() {
+        process.stop();
+    }
+
+    private void format(Path jars, Path config, Path logConfig) {
+        int controllerPort = ServerProcess.freePort();
+        write(config, String.join("\n",
+                "process.roles=broker,controller",
+                "node.id=1",
+                "controller.quorum.bootstrap.servers=127.0.0.1:" + controllerPort,
+                "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
+                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+                "controller.listener.names=CONTROLLER",
+                "inter.broker.listener.name=PLAINTEXT",
+                "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+                "log.dirs=" + directory.resolve("data"),
+                "num.partitions=" + PARTITIONS,
+                "auto.create.topics.enable=true",
+                "offsets.topic.replication.factor=1",
+                "offsets.topic.num.partitions=6",
+                "transaction.state.log.replication.factor=1",
+                "transaction.state.log.min.isr=1",
+                "share.coordinator.state.topic.replication.factor=1",
+                "share.coordinator.state.topic.min.isr=1",
+                "group.initial.rebalance.delay.ms=0",
+                // The 128 MiB default runs a 256 MiB heap out of memory at startup.
+                "log.cleaner.dedupe.buffer.size=8388608",
+                ""));
+        write(logConfig, String.join("\n",
+                "appender.out.type=Console",
+                "appender.out.name=out",
+                "appender.out.layout.type=PatternLayout",
+                "appender.out.layout.pattern=[%d] %p %m (%c)%n",
+                "rootLogger.level=INFO",
+                "rootLogger.appenderRef.out.ref=out",
+                ""));
+        ServerProcess.runToCompletion(jars, "kafka.tools.StorageTool",
+                List.of("format", "--standalone", "-t", Uuid.randomUuid().toString(), "-c", config.toString()),
+                directory.resolve("format.log"));
+    }
+
+    private static void write(Path file, String content) {
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, content);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

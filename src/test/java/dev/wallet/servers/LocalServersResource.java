@@ -1,0 +1,51 @@
+package dev.wallet.servers;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import java.nio.file.Files;
+import java.util.Map;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/** Starts a real Kafka broker and DynamoDB Local for the tests and points the service at them. */
+public class LocalServersResource implements QuarkusTestResourceLifecycleManager {
+
+    /** Marks a test field of type {@link Endpoints} that receives the servers' addresses. */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.FIELD)
+    public @interface InjectEndpoints {
+    }
+
+    /** Where the tests reach the servers. */
+    public record Endpoints(String kafkaBootstrapServers, String dynamoDbEndpoint) {
+    }
+
+    private LocalServers servers;
+
+    @Override
+    public Map<String, String> start() {
+        try {
+            servers = LocalServers.start(Files.createTempDirectory("wallet-servers"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return servers.serviceConfig();
+    }
+
+    @Override
+    public void inject(TestInjector testInjector) {
+        testInjector.injectIntoFields(new Endpoints(servers.kafka().bootstrapServers(), servers.dynamo().endpoint()),
+                new TestInjector.AnnotatedAndMatchesType(InjectEndpoints.class, Endpoints.class));
+    }
+
+    @Override
+    public void stop() {
+        if (servers != null) {
+            servers.close();
+        }
+    }
+}
