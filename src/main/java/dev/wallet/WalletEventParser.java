@@ -7,6 +7,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Objects;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -29,13 +30,18 @@ public class WalletEventParser {
     private final ObjectReader reader;
     private final int maxScale;
 
+    @Inject
     public WalletEventParser(ObjectMapper mapper, WalletConfig config) {
+        this(mapper, config.amount().maxScale());
+    }
+
+    public WalletEventParser(ObjectMapper mapper, int maxScale) {
         // Floats as BigDecimal: amounts are money and are never parsed through double.
         this.reader = mapper.reader()
                 .with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
                 .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .with(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
-        this.maxScale = config.amount().maxScale();
+        this.maxScale = maxScale;
     }
 
     public WalletEvent parse(String key, byte[] value) throws InvalidEventException {

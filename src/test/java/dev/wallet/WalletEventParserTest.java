@@ -1,0 +1,116 @@
+package dev.wallet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** The event contract's validation rules, without Kafka or DynamoDB. */
+class WalletEventParserTest {
+
+    private final WalletEventParser parser = new WalletEventParser(new ObjectMapper(), 2);
+
+    @Test
+    void wellFormedEventIsParsedExactly() throws InvalidEventException {
+        WalletEvent event = parse("u1", """
+                {"eventId":"e1","userId":"u1","type":"DEBIT","amount":0.1,"occurredAt":"2026-01-31T12:00:00Z",
+                 "comment":"unknown fields are ignored"}""");
+
+        assertThat(event).isEqualTo(new WalletEvent("e1", "u1", EventType.DEBIT, new BigDecimal("0.1"),
+                Instant.parse("2026-01-31T12:00:00Z")));
+        assertThat(event.delta()).isEqualByComparingTo("-0.1");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "\"12.50\"                | 12.5",
+            "12.50                    | 12.5",
+            "100                      | 100",
+            "\"1E+2\"                 | 100",
+            "0.01                     | 0.01",
+            "\"12.500\"               | 12.5",
+            "99999999999999999999999999999999999999 | 99999999999999999999999999999999999999" })
+    void amountIsReadAsAnExactDecimal(String json, String expected) throws InvalidEventException {
+        WalletEvent event = parse("u1", "{\"eventId\":\"e1\",\"userId\":\"u1\",\"type\":\"CREDIT\",\"amount\":" + json
+                + "}");
+
+        assertThat(event.amount()).isEqualByComparingTo(expected);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "not JSON                 | not json                                                    | not valid JSON",
+            "not an object            | [1,2]                                                       | JSON object",
+            "trailing garbage         | {\"eventId\":\"e\"} x                                       | not valid JSON",
+            "duplicate field          | {\"eventId\":\"e\",\"eventId\":\"f\"}                       | not valid JSON",
+            "missing eventId          | {\"userId\":\"u1\",\"type\":\"CREDIT\",\"amount\":\"1\"}    | eventId is required",
+            "numeric eventId          | {\"eventId\":7,\"userId\":\"u1\",\"type\":\"CREDIT\",\"amount\":\"1\"} | eventId must be a string",
+            "empty eventId            | {\"eventId\":\"\",\"userId\":\"u1\",\"type\":\"CREDIT\",\"amount\":\"1\"} | eventId must have 1 to 128",
+            "missing userId           | {\"eventId\":\"e\",\"type\":\"CREDIT\",\"amount\":\"1\"}    | userId is required",
+            "unknown type             | {\"eventId\":\"e\",\"userId\":\"u1\",\"type\":\"credit\",\"amount\":\"1\"} | type must be CREDIT or DEBIT",
+            "missing type             | {\"eventId\":\"e\",\"userId\":\"u1\",\"amount\":\"1\"}      | type is required",
+            "missing amount           | {\"eventId\":\"e\",\"userId\":\"u1\",\"type\":\"CREDIT\"}   | amount is required",
+            "zero amount              | {\"eventId\":\"e\",\"userId\":\"u1\",\"type\":\"CREDIT\",\"amount\":0} | must be positive",
+            "negative amount          | {\"eventId\":\"e\",\"userId\":\"u1\",\"type\":\"CREDIT\",\"amount\":\"-5\"} | must be positive",
+            "NaN amount               | {\"eventId\":\"e\",\"userId\":\"u1\",\"type\":\"CREDIT\",\"amount\":\"NaN\"} | not a decimal number",
+            "boolean amount           | {\"eventId\":\"e\",\"userId\":\"u1\",\"type\":\"CREDIT\",\"amount\":true} | amount is required",
+            "too precise amount       | {\"eventId\":\"e\",\"userId\":\"u1\",\"type\":\"CREDIT\",\"amount\":\"0.001\"} | at most 2 fraction digits",
+            "1e40                     | {\"eventId\":\"e\",\"userId\":\"u1\",\"type\":\"CREDIT\",\"amount\":\"1e40\"} | at most 38 digits",
+            "1e400 as a number        | {\"eventId\":\"e\",\"userId\":\"u1\",\"type\":\"CREDIT\",\"amount\":1e400} | at most 38 digits",
+            "1e999999999              | {\"eventId\":\"e\",\"userId\":\"u1\",\"type\":\"CREDIT\",\"amount\":\"1e999999999\"} | at most 38 digits",
+            "39 digits                | {\"eventId\":\"e\",\"userId\":\"u1\",\"type\":\"CREDIT\",\"amount\":\"100000000000000000000000000000000000000\"} | at most 38 digits",
+            "bad occurredAt           | {\"eventId\":\"e\",\"userId\":\"u1\",\"type\":\"CREDIT\",\"amount\":\"1\",\"occurredAt\":\"yesterday\"} | occurredAt must be" })
+    void contractBreachIsExplained(String name, String json, String detail) {
+        assertThatThrownBy(() -> parse("u1", json)).isInstanceOf(InvalidEventException.class)
+                .hasMessageContaining(detail);
+    }
+
+    @Test
+    void rejectionKeepsTheIdsItCouldRead() {
+        assertThatThrownBy(() -> parse("u1", "{\"eventId\":\"e9\",\"userId\":\"u1\",\"type\":\"CREDIT\",\"amount\":0}"))
+                .isInstanceOfSatisfying(InvalidEventException.class, e -> {
+                    assertThat(e.eventId()).isEqualTo("e9");
+                    assertThat(e.userId()).isEqualTo("u1");
+                });
+    }
+
+    @Test
+    void recordKeyMustBeTheUserId() {
+        String json = "{\"eventId\":\"e\",\"userId\":\"u1\",\"type\":\"CREDIT\",\"amount\":\"1\"}";
+
+        assertThatThrownBy(() -> parse(null, json)).hasMessageContaining("record key is missing");
+        assertThatThrownBy(() -> parse("u2", json)).hasMessageContaining("record key must equal userId");
+    }
+
+    @Test
+    void idsOverTheirLimitsAreRefused() {
+        String json = "{\"eventId\":\"%s\",\"userId\":\"%s\",\"type\":\"CREDIT\",\"amount\":\"1\"}";
+
+        assertThatThrownBy(() -> parse("u1", json.formatted("e".repeat(129), "u1")))
+                .hasMessageContaining("eventId must have 1 to 128 characters, has 129");
+        String longUser = "u".repeat(257);
+        assertThatThrownBy(() -> parse(longUser, json.formatted("e", longUser)))
+                .hasMessageContaining("userId must have 1 to 256 characters, has 257");
+    }
+
+    @Test
+    void emptyNonUtf8AndDeeplyNestedValuesAreRefused() {
+        assertThatThrownBy(() -> parser.parse("u1", new byte[0])).hasMessageContaining("value is empty");
+        assertThatThrownBy(() -> parser.parse("u1", new byte[] { '{', '"', (byte) 0xC3, (byte) 0x28, '"', '}' }))
+                .hasMessageContaining("not valid JSON");
+        String nested = "[".repeat(5000) + "]".repeat(5000);
+        assertThatThrownBy(() -> parse("u1", nested)).hasMessageContaining("not valid JSON");
+    }
+
+    private WalletEvent parse(String key, String json) throws InvalidEventException {
+        return parser.parse(key, json.getBytes(StandardCharsets.UTF_8));
+    }
+}
