@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.math.BigDecimal;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
@@ -38,6 +43,9 @@ class WalletServiceTest {
 
     @InjectEndpoints
     Endpoints endpoints;
+
+    @TestHTTPResource("/q/health/ready")
+    URL readiness;
 
     private WalletTestClient client;
     private final String user = "user-" + UUID.randomUUID();
@@ -207,6 +215,25 @@ class WalletServiceTest {
     }
 
     @Test
+    void eventIsAppliedOnceDynamoDbComesBackAndReadinessFollows() throws Exception {
+        client.send(id(), user, "CREDIT", "1");
+        awaitBalances(1);
+
+        endpoints.dynamoDbLine().cut();
+        try {
+            client.send(id(), user, "CREDIT", "2");
+            await().atMost(PATIENCE).until(() -> readinessStatus() == 503);
+            assertThat(client.balancesOf(user)).hasSize(1);
+        } finally {
+            endpoints.dynamoDbLine().heal();
+        }
+
+        assertThat(awaitBalances(2)).extracting(b -> b.get("balance").asText()).containsExactly("1", "3");
+        await().atMost(PATIENCE).until(() -> readinessStatus() == 200);
+        assertWallet("3", 2);
+    }
+
+    @Test
     void tablesAreCreatedOnDemand() {
         TableDescription wallet = client.dynamo.describeTable(r -> r.tableName("wallet")).table();
         assertThat(wallet.keySchema()).singleElement().satisfies(key -> {
@@ -216,6 +243,11 @@ class WalletServiceTest {
         assertThat(wallet.billingModeSummary().billingMode()).isEqualTo(BillingMode.PAY_PER_REQUEST);
         assertThat(client.dynamo.describeTimeToLive(r -> r.tableName("wallet-events-processed"))
                 .timeToLiveDescription().timeToLiveStatus()).isEqualTo(TimeToLiveStatus.ENABLED);
+    }
+
+    private int readinessStatus() throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(readiness.toURI()).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     private List<JsonNode> awaitBalances(int count) {

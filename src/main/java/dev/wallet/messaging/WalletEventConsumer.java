@@ -11,6 +11,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import io.quarkus.logging.Log;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 import dev.wallet.InvalidEventException;
 import dev.wallet.Outcome;
@@ -49,6 +50,8 @@ public class WalletEventConsumer {
     @Blocking
     public void consume(ConsumerRecord<String, byte[]> record) {
         Uni.createFrom().item(() -> process(record))
+                // Retries are resubscribed from a timer thread, which must not block: back to a worker.
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .onFailure().invoke(e -> failed(record, e))
                 .onFailure().retry().withBackOff(FIRST_RETRY, LONGEST_RETRY).indefinitely()
                 .await().indefinitely();

@@ -18,6 +18,10 @@ public final class DynamoDbLocal {
                 directory.resolve("dynamodb.log"));
     }
 
+    public int port() {
+        return port;
+    }
+
     public String endpoint() {
         return "http://127.0.0.1:" + port;
     }

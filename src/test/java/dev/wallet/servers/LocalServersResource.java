@@ -7,6 +7,7 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import java.nio.file.Files;
+import java.util.HashMap;
 import java.util.Map;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -20,11 +21,15 @@ public class LocalServersResource implements QuarkusTestResourceLifecycleManager
     public @interface InjectEndpoints {
     }
 
-    /** Where the tests reach the servers. */
-    public record Endpoints(String kafkaBootstrapServers, String dynamoDbEndpoint) {
+    /**
+     * Where the tests reach the servers. The service reaches DynamoDB through {@code dynamoDbLine}, a proxy the
+     * tests can cut; the tests themselves go direct.
+     */
+    public record Endpoints(String kafkaBootstrapServers, String dynamoDbEndpoint, TcpProxy dynamoDbLine) {
     }
 
     private LocalServers servers;
+    private TcpProxy dynamoDbLine;
 
     @Override
     public Map<String, String> start() {
@@ -33,17 +38,24 @@ public class LocalServersResource implements QuarkusTestResourceLifecycleManager
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return servers.serviceConfig();
+        dynamoDbLine = new TcpProxy(servers.dynamo().port());
+        Map<String, String> config = new HashMap<>(servers.serviceConfig());
+        config.put("quarkus.dynamodb.endpoint-override", "http://127.0.0.1:" + dynamoDbLine.port());
+        return config;
     }
 
     @Override
     public void inject(TestInjector testInjector) {
-        testInjector.injectIntoFields(new Endpoints(servers.kafka().bootstrapServers(), servers.dynamo().endpoint()),
+        testInjector.injectIntoFields(new Endpoints(servers.kafka().bootstrapServers(), servers.dynamo().endpoint(),
+                dynamoDbLine),
                 new TestInjector.AnnotatedAndMatchesType(InjectEndpoints.class, Endpoints.class));
     }
 
     @Override
     public void stop() {
+        if (dynamoDbLine != null) {
+            dynamoDbLine.close();
+        }
         if (servers != null) {
             servers.close();
         }
