@@ -18,6 +18,14 @@ public final class DynamoDbLocal {
                 directory.resolve("dynamodb.log"));
     }
 
+    /** Only DynamoDB Local, for tests that need no Kafka; stop it when done. */
+    public static DynamoDbLocal start(Path directory) {
+        DynamoDbLocal dynamo = new DynamoDbLocal(LocalServers.JARS.resolve("dynamodb-local/lib"), directory,
+                ServerProcess.freePort());
+        dynamo.start();
+        return dynamo;
+    }
+
     public int port() {
         return port;
     }

@@ -10,7 +10,7 @@ import java.util.Map;
  */
 public final class LocalServers implements AutoCloseable {
 
-    private static final Path JARS = Path.of(System.getProperty("local-servers.dir", "target/servers"));
+    static final Path JARS = Path.of(System.getProperty("local-servers.dir", "target/servers"));
 
     private final KafkaBroker kafka;
     private final DynamoDbLocal dynamo;
