@@ -46,8 +46,9 @@ public class WalletEventParser {
 
     public WalletEvent parse(String key, byte[] value) throws InvalidEventException {
         JsonNode root = readObject(value, key);
-        String eventId = root.path("eventId").isTextual() ? root.get("eventId").asText() : null;
-        String userId = root.path("userId").isTextual() ? root.get("userId").asText() : key;
+        String eventId = idOrNull(root.path("eventId").textValue(), MAX_EVENT_ID_LENGTH);
+        String userId = idOrNull(root.path("userId").isTextual() ? root.get("userId").asText() : key,
+                MAX_USER_ID_LENGTH);
         Fields fields = new Fields(root, eventId, userId);
         fields.requireText("eventId", MAX_EVENT_ID_LENGTH);
         fields.requireText("userId", MAX_USER_ID_LENGTH);
@@ -61,21 +62,27 @@ public class WalletEventParser {
     }
 
     private JsonNode readObject(byte[] value, String key) throws InvalidEventException {
+        String userId = idOrNull(key, MAX_USER_ID_LENGTH);
         if (value == null || value.length == 0) {
-            throw new InvalidEventException("value is empty: expected a JSON object", null, key);
+            throw new InvalidEventException("value is empty: expected a JSON object", null, userId);
         }
         JsonNode root;
         try {
             root = reader.readTree(value);
         } catch (JacksonException e) {
-            throw new InvalidEventException(shorten("value is not valid JSON: " + e.getOriginalMessage()), null, key);
+            throw new InvalidEventException(shorten("value is not valid JSON: " + e.getOriginalMessage()), null, userId);
         } catch (IOException e) {
-            throw new InvalidEventException(shorten("value is not valid JSON: " + e.getMessage()), null, key);
+            throw new InvalidEventException(shorten("value is not valid JSON: " + e.getMessage()), null, userId);
         }
         if (root == null || !root.isObject()) {
-            throw new InvalidEventException("value must be a JSON object", null, key);
+            throw new InvalidEventException("value must be a JSON object", null, userId);
         }
         return root;
+    }
+
+    /** An id for the rejection, unless it breaks its size limit (a 1 MiB "eventId" must not be echoed whole). */
+    private static String idOrNull(String id, int maxLength) {
+        return id != null && id.codePointCount(0, id.length()) <= maxLength ? id : null;
     }
 
     private static String shorten(String detail) {

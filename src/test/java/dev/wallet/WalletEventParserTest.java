@@ -83,6 +83,16 @@ class WalletEventParserTest {
     }
 
     @Test
+    void oversizedIdsAreNotCarriedIntoTheRejection() {
+        String json = "{\"eventId\":\"%s\",\"userId\":\"u1\",\"type\":\"CREDIT\",\"amount\":\"1\"}";
+
+        assertThatThrownBy(() -> parse("u1", json.formatted("e".repeat(200_000))))
+                .isInstanceOfSatisfying(InvalidEventException.class, e -> assertThat(e.eventId()).isNull());
+        assertThatThrownBy(() -> parse("u".repeat(300), "nonsense"))
+                .isInstanceOfSatisfying(InvalidEventException.class, e -> assertThat(e.userId()).isNull());
+    }
+
+    @Test
     void recordKeyMustBeTheUserId() {
         String json = "{\"eventId\":\"e\",\"userId\":\"u1\",\"type\":\"CREDIT\",\"amount\":\"1\"}";
 

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -16,6 +17,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -53,6 +55,7 @@ final class WalletTestClient implements AutoCloseable {
     WalletTestClient(Endpoints endpoints) {
         Properties producerConfig = new Properties();
         producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrapServers());
+        producerConfig.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2 * 1024 * 1024);
         producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
         Properties consumerConfig = new Properties();
         consumerConfig.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrapServers());
@@ -90,9 +93,9 @@ final class WalletTestClient implements AutoCloseable {
         send(userId, event(eventId, userId, type, amount).getBytes(StandardCharsets.UTF_8));
     }
 
-    void send(String key, byte[] value) {
+    RecordMetadata send(String key, byte[] value) {
         try {
-            producer.send(new ProducerRecord<>(Channels.EVENTS, key, value)).get();
+            return producer.send(new ProducerRecord<>(Channels.EVENTS, key, value)).get();
         } catch (InterruptedException | ExecutionException e) {
             throw new IllegalStateException(e);
         }
@@ -111,6 +114,14 @@ final class WalletTestClient implements AutoCloseable {
 
     List<ConsumerRecord<String, String>> rejectionRecords() {
         return List.copyOf(rejections);
+    }
+
+    /** The rejection of the record sent at that position, if published yet. */
+    Optional<JsonNode> rejectionOf(RecordMetadata sent) {
+        return rejections.stream().map(r -> json(r.value()))
+                .filter(r -> r.path("source").path("partition").asInt(-1) == sent.partition()
+                        && r.path("source").path("offset").asLong(-1) == sent.offset())
+                .findFirst();
     }
 
     Map<String, AttributeValue> walletItem(String userId) {

@@ -60,6 +60,8 @@ public final class KafkaBroker {
                 "log.dirs=" + directory.resolve("data"),
                 "num.partitions=" + PARTITIONS,
                 "auto.create.topics.enable=true",
+                // Room for the hostile-input test's 1 MiB record.
+                "message.max.bytes=2097152",
                 "offsets.topic.replication.factor=1",
                 "offsets.topic.num.partitions=6",
                 "transaction.state.log.replication.factor=1",
