@@ -3,12 +3,14 @@ package dev.wallet.messaging;
 import java.time.Duration;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.health.Readiness;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -31,6 +33,7 @@ public class WalletEventConsumer {
     private final WalletStore store;
     private final OutcomePublisher publisher;
     private final ProcessingHealth health;
+    private volatile boolean stopping;
 
     public WalletEventConsumer(WalletEventParser parser, WalletStore store, OutcomePublisher publisher,
             @Readiness ProcessingHealth health) {
@@ -53,9 +56,14 @@ public class WalletEventConsumer {
                 // Retries are resubscribed from a timer thread, which must not block: back to a worker.
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .onFailure().invoke(e -> failed(record, e))
-                .onFailure().retry().withBackOff(FIRST_RETRY, LONGEST_RETRY).indefinitely()
+                // Once shutting down, a failed record is left unacknowledged: its next owner processes it.
+                .onFailure(e -> !stopping).retry().withBackOff(FIRST_RETRY, LONGEST_RETRY).indefinitely()
                 .await().indefinitely();
         health.progressed();
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        stopping = true;
     }
 
     private Outcome process(ConsumerRecord<String, byte[]> record) {

@@ -1,13 +1,10 @@
 package dev.wallet.servers;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * The quick start: Kafka on 127.0.0.1:9092 and DynamoDB Local on 127.0.0.1:8000, then the packaged service
@@ -21,7 +18,7 @@ public final class LocalRun {
     public static void main(String[] args) throws IOException, InterruptedException {
         Path work = Path.of("target", "local-run");
         // DynamoDB Local keeps nothing across runs, so Kafka must not either: its offsets would skip old events.
-        deleteRecursively(work);
+        Directories.deleteRecursively(work);
         try (LocalServers servers = LocalServers.start(work, Integer.getInteger("kafka.port", 9092),
                 Integer.getInteger("dynamodb.port", 8000))) {
             Process service = startService(servers.serviceConfig());
@@ -29,16 +26,6 @@ public final class LocalRun {
             System.out.printf("%nKafka: %s  DynamoDB Local: %s  (server logs in %s)%n%n",
                     servers.kafka().bootstrapServers(), servers.dynamo().endpoint(), work.toAbsolutePath());
             service.waitFor();
-        }
-    }
-
-    private static void deleteRecursively(Path directory) throws IOException {
-        if (Files.exists(directory)) {
-            try (Stream<Path> paths = Files.walk(directory)) {
-                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(path);
-                }
-            }
         }
     }
 

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
@@ -21,20 +22,30 @@ final class ServerProcess {
 
     private final String name;
     private final List<String> command;
+    private final Map<String, String> environment;
     private final Path log;
     private Process process;
 
     ServerProcess(String name, Path jars, List<String> jvmOptions, String mainClass, List<String> arguments,
             Path log) {
+        this(name, java(jvmOptions, List.of("-cp", jars.resolve("*").toString(), mainClass), arguments), Map.of(),
+                log);
+    }
+
+    ServerProcess(String name, List<String> command, Map<String, String> environment, Path log) {
         this.name = name;
+        this.command = command;
+        this.environment = environment;
         this.log = log;
-        this.command = new ArrayList<>();
+    }
+
+    static List<String> java(List<String> jvmOptions, List<String> main, List<String> arguments) {
+        List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
-        command.add("-cp");
-        command.add(jars.resolve("*").toString());
-        command.add(mainClass);
+        command.addAll(main);
         command.addAll(arguments);
+        return command;
     }
 
     /** Runs a short-lived command with these jars (a storage formatter, say) and fails unless it succeeds. */
@@ -54,8 +65,10 @@ final class ServerProcess {
     void start() {
         try {
             Files.createDirectories(log.getParent());
-            process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            builder.environment().putAll(environment);
+            process = builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start " + name, e);
         }
@@ -70,6 +83,25 @@ final class ServerProcess {
                     }
                     return accepts(port) && (logLine == null || Files.readString(log).contains(logLine));
                 });
+    }
+
+    boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    /** Waits for the process to end by itself, for at most {@code timeout}. */
+    boolean awaitExit(Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** SIGTERM only, without waiting. */
+    void terminate() {
+        process.destroy();
     }
 
     /** Graceful stop: SIGTERM, then a kill if it does not end in time. */

@@ -1,0 +1,73 @@
+package dev.wallet.faults;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * A seeded random stream of input records: credits, debits (many of them overdrafts), re-sends of earlier events,
+ * eventId conflicts and invalid records. The same seed gives the same stream.
+ */
+final class EventStream {
+
+    /** One record to produce. {@code type} and {@code amount} are null for an invalid record. */
+    record Input(String key, byte[] value, String eventId, String userId, String type, BigDecimal amount) {
+
+        boolean valid() {
+            return type != null;
+        }
+    }
+
+    private static final String[] INVALID_VALUES = {
+            "not json at all",
+            "{\"eventId\":\"%s\",\"userId\":\"%s\",\"type\":\"CREDIT\",\"amount\":\"0\"}",
+            "{\"eventId\":\"%s\",\"userId\":\"%s\",\"type\":\"DEBIT\",\"amount\":\"-4\"}",
+            "{\"eventId\":\"%s\",\"userId\":\"%s\",\"type\":\"CREDIT\",\"amount\":\"1.001\"}",
+            "{\"eventId\":\"%s\",\"userId\":\"%s\",\"type\":\"REFUND\",\"amount\":\"1\"}",
+            "{\"eventId\":\"%s\",\"userId\":\"%s\",\"type\":\"CREDIT\"}",
+            "[\"%s\",\"%s\"]" };
+
+    private EventStream() {
+    }
+
+    static List<Input> generate(long seed, int count, int users) {
+        Random random = new Random(seed);
+        List<Input> stream = new ArrayList<>(count);
+        List<Input> validSoFar = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String userId = "user-" + random.nextInt(users);
+            String eventId = "ev-" + seed + "-" + i;
+            int dice = random.nextInt(100);
+            Input input;
+            if (dice < 8) {
+                input = invalid(random, eventId, userId);
+            } else if (dice < 14 && !validSoFar.isEmpty()) {
+                input = validSoFar.get(random.nextInt(validSoFar.size()));
+            } else if (dice < 17 && !validSoFar.isEmpty()) {
+                Input earlier = validSoFar.get(random.nextInt(validSoFar.size()));
+                input = valid(earlier.eventId(), earlier.userId(), earlier.type(),
+                        earlier.amount().add(BigDecimal.ONE));
+            } else {
+                boolean credit = dice < 55;
+                input = valid(eventId, userId, credit ? "CREDIT" : "DEBIT",
+                        BigDecimal.valueOf(100 + random.nextInt(credit ? 10_000 : 15_000), 2));
+                validSoFar.add(input);
+            }
+            stream.add(input);
+        }
+        return stream;
+    }
+
+    private static Input valid(String eventId, String userId, String type, BigDecimal amount) {
+        String json = "{\"eventId\":\"%s\",\"userId\":\"%s\",\"type\":\"%s\",\"amount\":\"%s\"}"
+                .formatted(eventId, userId, type, amount.toPlainString());
+        return new Input(userId, json.getBytes(StandardCharsets.UTF_8), eventId, userId, type, amount);
+    }
+
+    private static Input invalid(Random random, String eventId, String userId) {
+        String value = INVALID_VALUES[random.nextInt(INVALID_VALUES.length)].formatted(eventId, userId);
+        return new Input(userId, value.getBytes(StandardCharsets.UTF_8), eventId, userId, null, null);
+    }
+}

@@ -1,0 +1,185 @@
+package dev.wallet.faults;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+import dev.wallet.servers.Directories;
+import dev.wallet.servers.LocalServers;
+import dev.wallet.servers.ServiceProcess;
+import dev.wallet.servers.TcpProxy;
+
+/**
+ * One fault scenario: fresh Kafka and DynamoDB Local, the stream produced up front, the packaged service consuming
+ * it while the scenario injects faults, then the checker's verdict. Every step is bounded in time.
+ */
+final class FaultRun implements AutoCloseable {
+
+    static final Path ROOT = Path.of("target", "fault-suite");
+    /** Shorter than Kafka's 45 s so that a dead instance's partitions move on within the run. */
+    private static final List<String> SERVICE_OPTIONS = List.of(
+            "-Dmp.messaging.incoming.wallet-events.session.timeout.ms=10000");
+
+    final String scenario;
+    final LocalServers servers;
+    /** The service's line to DynamoDB, which a scenario may cut. */
+    final TcpProxy dynamoDbLine;
+    final List<String> faults = new ArrayList<>();
+    private final Path directory;
+    private final List<ServiceProcess> services = new ArrayList<>();
+    private final Observed observed;
+    private final long started = System.nanoTime();
+    private List<EventStream.Input> stream;
+    private Expected expected;
+
+    FaultRun(String scenario) {
+        this.scenario = scenario;
+        this.directory = ROOT.resolve(scenario.replaceAll("[^a-zA-Z0-9]+", "-"));
+        Directories.deleteRecursively(directory);
+        this.servers = LocalServers.start(directory.resolve("servers"));
+        this.dynamoDbLine = new TcpProxy(servers.dynamo().port());
+        this.observed = new Observed(servers.kafka().bootstrapServers());
+    }
+
+    /** Produces the whole stream to wallet-events and computes what must come of it. */
+    void produce(List<EventStream.Input> inputs) {
+        this.stream = inputs;
+        Properties config = new Properties();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers.kafka().bootstrapServers());
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config, new StringSerializer(),
+                new ByteArraySerializer())) {
+            for (EventStream.Input input : inputs) {
+                sent.add(producer.send(new ProducerRecord<>("wallet-events", input.key(), input.value())));
+            }
+        }
+        List<Expected.Position> positions = new ArrayList<>();
+        for (Future<RecordMetadata> future : sent) {
+            RecordMetadata metadata = get(future);
+            positions.add(new Expected.Position(metadata.partition(), metadata.offset()));
+        }
+        expected = Expected.replay(inputs, positions);
+    }
+
+    ServiceProcess startService(String name) {
+        ServiceProcess service = new ServiceProcess(name, servers.kafka().bootstrapServers(),
+                "http://127.0.0.1:" + dynamoDbLine.port(), SERVICE_OPTIONS, directory.resolve(name + ".log"));
+        service.start();
+        services.add(service);
+        return service;
+    }
+
+    /** Waits until this share of the stream's outputs has been published. */
+    void awaitProgress(double share) {
+        long target = (long) (share * stream.size());
+        await(scenario + " reaching " + share).atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> observed.records.get() >= target);
+    }
+
+    /** How long until outputs flow again, from now. */
+    Duration awaitOutputs() {
+        long before = observed.records.get();
+        long start = System.nanoTime();
+        await(scenario + " resuming").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(20))
+                .until(() -> observed.records.get() > before);
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    double progress() {
+        return (double) observed.records.get() / stream.size();
+    }
+
+    /** Waits for every expected output and a quiet moment after it, stops the services, and judges. */
+    Verdict finish() {
+        await(scenario + " complete").atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(200))
+                .until(() -> observed.covers(expected));
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+        long[] last = { -1 };
+        await(scenario + " quiet").atMost(Duration.ofMinutes(1)).pollDelay(Duration.ofSeconds(2))
+                .pollInterval(Duration.ofSeconds(2)).until(() -> {
+                    long now = observed.records.get();
+                    boolean quiet = now == last[0];
+                    last[0] = now;
+                    return quiet;
+                });
+        services.forEach(ServiceProcess::stop);
+        Verdict verdict;
+        try (DynamoDbClient dynamo = dynamoClient()) {
+            verdict = Verdict.of(expected, observed, Observed.scanWallets(dynamo));
+        }
+        report(verdict, elapsed);
+        return verdict;
+    }
+
+    private DynamoDbClient dynamoClient() {
+        return DynamoDbClient.builder().endpointOverride(URI.create(servers.dynamo().endpoint()))
+                .region(Region.US_EAST_1).httpClient(UrlConnectionHttpClient.create())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .build();
+    }
+
+    private void report(Verdict verdict, Duration elapsed) {
+        long users = stream.stream().map(EventStream.Input::userId).distinct().count();
+        Map<String, Long> reasons = new java.util.TreeMap<>(expected.rejections.values().stream()
+                .collect(java.util.stream.Collectors.groupingBy(r -> r, java.util.stream.Collectors.counting())));
+        String row = "| %s | %d | %d | %d | %s | %d | %d | %d | %.0f s | %s |%n".formatted(scenario, stream.size(),
+                users, expected.applied, reasons, expected.duplicates, verdict.republished,
+                verdict.mismatches.size(), elapsed.toMillis() / 1000.0, String.join("; ", faults));
+        System.out.print("FAULT SUITE " + row);
+        verdict.mismatches.stream().limit(20).forEach(m -> System.out.println("  MISMATCH " + m));
+        try {
+            Files.createDirectories(ROOT);
+            Files.writeString(ROOT.resolve("report.md"), row, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static RecordMetadata get(Future<RecordMetadata> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        try {
+            services.forEach(ServiceProcess::stop);
+            observed.close();
+            dynamoDbLine.close();
+        } finally {
+            servers.close();
+        }
+    }
+}

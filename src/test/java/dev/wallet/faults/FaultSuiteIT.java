@@ -1,0 +1,116 @@
+package dev.wallet.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+
+import dev.wallet.servers.ServiceProcess;
+
+/**
+ * The guarantees under faults, with the packaged service as its own OS process against a real Kafka broker and
+ * DynamoDB Local, judged by an independent checker (see docs/reliability.md). Sizes and seed can be changed with
+ * -Dfaults.events, -Dfaults.users and -Dfaults.seed.
+ */
+class FaultSuiteIT {
+
+    private static final int EVENTS = Integer.getInteger("faults.events", 20_000);
+    private static final int USERS = Integer.getInteger("faults.users", 500);
+    private static final long SEED = Long.getLong("faults.seed", 20261126L);
+
+    private static final Duration OUTAGE = Duration.ofSeconds(15);
+
+    private final Random random = new Random(SEED);
+
+    @Test
+    void repeatedKillMinus9LosesNothingAndAppliesNothingTwice() throws Exception {
+        try (FaultRun run = start("kill -9 x3")) {
+            ServiceProcess service = run.startService("service");
+            for (double share : new double[] { 0.15, 0.45, 0.75 }) {
+                run.awaitProgress(share + random.nextDouble() * 0.1);
+                service.kill();
+                run.faults.add("kill -9 at %.0f%%".formatted(run.progress() * 100));
+                service = run.startService("service");
+                run.faults.add("outputs again %.1f s after restart".formatted(seconds(run.awaitOutputs())));
+            }
+            assertNoMismatch(run.finish());
+        }
+    }
+
+    @Test
+    void rebalanceAfterOneOfTwoInstancesDiesLosesNothing() throws Exception {
+        try (FaultRun run = start("2 instances, one killed")) {
+            ServiceProcess first = run.startService("first");
+            run.startService("second");
+            run.awaitProgress(0.2 + random.nextDouble() * 0.2);
+            first.kill();
+            run.faults.add("kill -9 of one instance at %.0f%%".formatted(run.progress() * 100));
+            run.awaitProgress(0.7);
+            run.startService("first");
+            run.faults.add("restarted at %.0f%%".formatted(run.progress() * 100));
+            assertNoMismatch(run.finish());
+        }
+    }
+
+    @Test
+    void kafkaBrokerRestartLosesNothing() throws Exception {
+        try (FaultRun run = start("Kafka broker restart")) {
+            run.startService("service");
+            run.awaitProgress(0.3 + random.nextDouble() * 0.2);
+            run.servers.kafka().stop();
+            run.faults.add("broker stopped at %.0f%%".formatted(run.progress() * 100));
+            run.servers.kafka().start();
+            run.faults.add("outputs again %.1f s after the broker restarted".formatted(seconds(run.awaitOutputs())));
+            assertNoMismatch(run.finish());
+        }
+    }
+
+    @Test
+    void dynamoDbOutageIsWaitedOutWithoutLoss() throws Exception {
+        try (FaultRun run = start("DynamoDB outage 15 s")) {
+            ServiceProcess service = run.startService("service");
+            run.awaitProgress(0.3 + random.nextDouble() * 0.2);
+            run.dynamoDbLine.cut();
+            run.faults.add("DynamoDB cut at %.0f%%".formatted(run.progress() * 100));
+            await().atMost(Duration.ofSeconds(30)).until(() -> !service.ready());
+            await().during(OUTAGE).atMost(OUTAGE.plusSeconds(10)).until(() -> !service.ready());
+            run.faults.add("not ready throughout the outage");
+            run.dynamoDbLine.heal();
+            run.faults.add("outputs again %.1f s after healing".formatted(seconds(run.awaitOutputs())));
+            await().atMost(Duration.ofSeconds(30)).until(service::ready);
+            assertNoMismatch(run.finish());
+        }
+    }
+
+    @Test
+    void gracefulShutdownMidStreamLosesNothing() throws Exception {
+        try (FaultRun run = start("SIGTERM mid-stream")) {
+            ServiceProcess service = run.startService("service");
+            run.awaitProgress(0.3 + random.nextDouble() * 0.3);
+            Duration exit = service.terminate(Duration.ofSeconds(30));
+            run.faults.add("SIGTERM at %.0f%%, exited in %s".formatted(run.progress() * 100,
+                    exit == null ? "more than 30 s" : "%.1f s".formatted(seconds(exit))));
+            assertThat(exit).as("exit after SIGTERM").isNotNull();
+            run.startService("service");
+            assertNoMismatch(run.finish());
+        }
+    }
+
+    private FaultRun start(String scenario) {
+        FaultRun run = new FaultRun(scenario);
+        run.produce(EventStream.generate(SEED, EVENTS, USERS));
+        return run;
+    }
+
+    private static void assertNoMismatch(Verdict verdict) {
+        assertThat(verdict.mismatches).as("checker mismatches").isEmpty();
+    }
+
+    private static double seconds(Duration duration) {
+        return duration.toMillis() / 1000.0;
+    }
+}

@@ -1,0 +1,93 @@
+package dev.wallet.faults;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** The checker's comparison of what the contract expects with what Kafka and DynamoDB hold. */
+final class Verdict {
+
+    final List<String> mismatches = new ArrayList<>();
+    int republished;
+
+    static Verdict of(Expected expected, Observed observed, Map<String, Expected.Wallet> table) {
+        Verdict verdict = new Verdict();
+        verdict.checkBalances(expected, observed);
+        verdict.checkRejections(expected, observed);
+        verdict.checkTable(expected, table);
+        observed.unreadableRecords().forEach(r -> verdict.mismatches.add("unreadable output " + r));
+        return verdict;
+    }
+
+    private void checkBalances(Expected expected, Observed observed) {
+        expected.balances.forEach((key, want) -> {
+            List<JsonNode> seen = observed.balances.get(key);
+            if (seen == null) {
+                mismatches.add("lost: no balance record for " + key);
+                return;
+            }
+            republished += seen.size() - 1;
+            for (JsonNode record : seen) {
+                if (!matches(want, record)) {
+                    mismatches.add("wrong balance record for " + key + ": " + record + ", expected " + want);
+                }
+            }
+        });
+        observed.balances.forEach((key, seen) -> {
+            if (!expected.balances.containsKey(key)) {
+                mismatches.add("applied wrongly or twice: " + seen.get(0));
+            }
+            seen.stream().filter(r -> new BigDecimal(r.path("balance").asText()).signum() < 0)
+                    .forEach(r -> mismatches.add("negative balance published: " + r));
+        });
+        expected.lastBalance.forEach((user, want) -> {
+            JsonNode last = observed.lastBalance.get(user);
+            if (last == null || !matches(want, last)) {
+                mismatches.add("last balance record of " + user + " is " + last + ", expected " + want);
+            }
+        });
+    }
+
+    private static boolean matches(Expected.Balance want, JsonNode record) {
+        return record.path("version").asLong() == want.version()
+                && new BigDecimal(record.path("balance").asText()).compareTo(want.balance()) == 0
+                && record.path("eventId").asText().equals(want.eventId());
+    }
+
+    private void checkRejections(Expected expected, Observed observed) {
+        expected.rejections.forEach((position, reason) -> {
+            List<JsonNode> seen = observed.rejections.get(position);
+            if (seen == null) {
+                mismatches.add("lost: no rejection for input " + position + ", expected " + reason);
+                return;
+            }
+            seen.stream().filter(r -> !r.path("reason").asText().equals(reason)).forEach(r -> mismatches.add(
+                    "wrong rejection for input " + position + ": " + r + ", expected " + reason));
+        });
+        observed.rejections.forEach((position, seen) -> {
+            if (!expected.rejections.containsKey(position)) {
+                mismatches.add("unexpected rejection: " + seen.get(0));
+            }
+        });
+    }
+
+    private void checkTable(Expected expected, Map<String, Expected.Wallet> table) {
+        expected.wallets.forEach((user, want) -> {
+            Expected.Wallet item = table.get(user);
+            if (item == null || item.version() != want.version() || item.balance().compareTo(want.balance()) != 0) {
+                mismatches.add("wallet item of " + user + " is " + item + ", expected " + want);
+            }
+        });
+        table.forEach((user, item) -> {
+            if (!expected.wallets.containsKey(user)) {
+                mismatches.add("unexpected wallet item " + user + ": " + item);
+            }
+            if (item.balance().signum() < 0) {
+                mismatches.add("negative balance stored for " + user + ": " + item);
+            }
+        });
+    }
+}

@@ -1,0 +1,85 @@
+package dev.wallet.servers;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The packaged service ({@code target/quarkus-app/quarkus-run.jar}) as its own OS process, configured only
+ * through environment variables and a few system properties, as it would run in production.
+ */
+public final class ServiceProcess {
+
+    private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
+
+    private final ServerProcess process;
+    private final int httpPort;
+
+    public ServiceProcess(String name, String kafkaBootstrapServers, String dynamoDbEndpoint,
+            List<String> systemProperties, Path log) {
+        this.httpPort = ServerProcess.freePort();
+        List<String> jvmOptions = new java.util.ArrayList<>(List.of("-Xmx256m", "-Dquarkus.http.port=" + httpPort));
+        jvmOptions.addAll(systemProperties);
+        this.process = new ServerProcess(name, ServerProcess.java(jvmOptions, List.of("-jar", JAR.toString()),
+                List.of()), Map.of(
+                        "KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrapServers,
+                        "QUARKUS_DYNAMODB_ENDPOINT_OVERRIDE", dynamoDbEndpoint,
+                        "QUARKUS_DYNAMODB_AWS_REGION", "us-east-1",
+                        "AWS_ACCESS_KEY_ID", "local",
+                        "AWS_SECRET_ACCESS_KEY", "local"),
+                log);
+    }
+
+    /** Starts it and waits until its readiness check answers 200. */
+    public void start() {
+        process.start();
+        await("service ready").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException("The service exited during startup");
+                    }
+                    return ready();
+                });
+    }
+
+    public boolean ready() {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + httpPort + "/q/health/ready")).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** {@code kill -9}: a crash. */
+    public void kill() {
+        process.kill();
+    }
+
+    /** SIGTERM, then waits for it to exit; returns how long that took, or null when it did not exit in time. */
+    public Duration terminate(Duration timeout) {
+        long start = System.nanoTime();
+        process.terminate();
+        return process.awaitExit(timeout) ? Duration.ofNanos(System.nanoTime() - start) : null;
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    public void stop() {
+        process.stop();
+    }
+}
