@@ -1,6 +1,5 @@
 package dev.wallet;
 
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -27,14 +26,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import dev.wallet.messaging.Channels;
+import dev.wallet.servers.DynamoDbLocal;
 import dev.wallet.servers.LocalServersResource.Endpoints;
 
 /**
@@ -64,10 +60,7 @@ final class WalletTestClient implements AutoCloseable {
         consumer = new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new StringDeserializer());
         poller = new Thread(this::poll, "test-output-reader");
         poller.start();
-        dynamo = DynamoDbClient.builder().endpointOverride(URI.create(endpoints.dynamoDbEndpoint()))
-                .region(Region.US_EAST_1).httpClient(UrlConnectionHttpClient.create())
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                .build();
+        dynamo = DynamoDbLocal.client(endpoints.dynamoDbEndpoint());
     }
 
     private void poll() {

@@ -4,7 +4,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -23,13 +22,10 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import dev.wallet.servers.Directories;
+import dev.wallet.servers.DynamoDbLocal;
 import dev.wallet.servers.LocalServers;
 import dev.wallet.servers.ServiceProcess;
 import dev.wallet.servers.TcpProxy;
@@ -138,10 +134,7 @@ final class FaultRun implements AutoCloseable {
     }
 
     private DynamoDbClient dynamoClient() {
-        return DynamoDbClient.builder().endpointOverride(URI.create(servers.dynamo().endpoint()))
-                .region(Region.US_EAST_1).httpClient(UrlConnectionHttpClient.create())
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .build();
+        return DynamoDbLocal.client(servers.dynamo().endpoint());
     }
 
     private void report(Verdict verdict, Duration elapsed) {

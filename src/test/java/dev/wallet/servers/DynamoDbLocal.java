@@ -1,7 +1,14 @@
 package dev.wallet.servers;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
+
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** Amazon DynamoDB Local, in memory, shared by all credentials and regions. */
 public final class DynamoDbLocal {
@@ -24,6 +31,14 @@ public final class DynamoDbLocal {
                 ServerProcess.freePort());
         dynamo.start();
         return dynamo;
+    }
+
+    /** A client of a DynamoDB Local at this endpoint (it takes any region and keys). */
+    public static DynamoDbClient client(String endpoint) {
+        return DynamoDbClient.builder().endpointOverride(URI.create(endpoint)).region(Region.US_EAST_1)
+                .httpClient(UrlConnectionHttpClient.create())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .build();
     }
 
     public int port() {
