@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -26,7 +27,7 @@ public final class ServiceProcess {
     public ServiceProcess(String name, String kafkaBootstrapServers, String dynamoDbEndpoint,
             List<String> systemProperties, Path log) {
         this.httpPort = ServerProcess.freePort();
-        List<String> jvmOptions = new java.util.ArrayList<>(List.of("-Xmx256m", "-Dquarkus.http.port=" + httpPort));
+        List<String> jvmOptions = new ArrayList<>(List.of("-Xmx256m", "-Dquarkus.http.port=" + httpPort));
         jvmOptions.addAll(systemProperties);
         this.process = new ServerProcess(name, ServerProcess.java(jvmOptions, List.of("-jar", JAR.toString()),
                 List.of()), Map.of(
@@ -73,10 +74,6 @@ public final class ServiceProcess {
         long start = System.nanoTime();
         process.terminate();
         return process.awaitExit(timeout) ? Duration.ofNanos(System.nanoTime() - start) : null;
-    }
-
-    public boolean isAlive() {
-        return process.isAlive();
     }
 
     public void stop() {
