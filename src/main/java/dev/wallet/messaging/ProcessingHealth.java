@@ -1,29 +1,40 @@
 package dev.wallet.messaging;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Not ready while the last record could not be processed (DynamoDB or Kafka unreachable): it is being retried. */
+/**
+ * Not ready while any partition is stuck on a record that cannot be processed (DynamoDB or Kafka unreachable):
+ * it is being retried. Tracked per partition, so that progress on one does not hide a failure on another.
+ */
 @Readiness
 @ApplicationScoped
 public class ProcessingHealth implements HealthCheck {
 
-    private volatile String failure;
+    private final Map<String, String> failures = new ConcurrentHashMap<>();
 
-    void failed(Throwable cause) {
-        failure = cause.getClass().getSimpleName() + ": " + cause.getMessage();
+    void failed(ConsumerRecord<?, ?> record, Throwable cause) {
+        failures.put(partition(record), cause.getClass().getSimpleName() + ": " + cause.getMessage());
     }
 
-    void progressed() {
-        failure = null;
+    void progressed(ConsumerRecord<?, ?> record) {
+        failures.remove(partition(record));
     }
 
     @Override
     public HealthCheckResponse call() {
-        return HealthCheckResponse.named("wallet-event-processing").status(failure == null)
-                .withData("lastFailure", failure == null ? "none" : failure).build();
+        return HealthCheckResponse.named("wallet-event-processing").status(failures.isEmpty())
+                .withData("failingPartitions", failures.isEmpty() ? "none" : failures.toString()).build();
+    }
+
+    private static String partition(ConsumerRecord<?, ?> record) {
+        return record.topic() + "-" + record.partition();
     }
 }

@@ -29,6 +29,9 @@ import dev.wallet.store.WalletStore;
 @ApplicationScoped
 public class WalletEventConsumer {
 
+    private static final Duration FIRST_RETRY = Duration.ofMillis(100);
+    private static final Duration LONGEST_RETRY = Duration.ofSeconds(5);
+
     private final WalletEventParser parser;
     private final WalletStore store;
     private final OutcomePublisher publisher;
@@ -43,10 +46,7 @@ public class WalletEventConsumer {
         this.health = health;
     }
 
-    private static final Duration FIRST_RETRY = Duration.ofMillis(100);
-    private static final Duration LONGEST_RETRY = Duration.ofSeconds(5);
-
-    // Ordered blocking: one record at a time, in partition order. A failure (DynamoDB or Kafka down, throttled)
+    // Ordered blocking: each channel copy handles one record at a time, in partition order. A failure (DynamoDB or Kafka down, throttled)
     // is retried with backoff for as long as it lasts: skipping the record would lose money. Retrying is safe
     // because processing an event again only re-publishes its first outcome.
     @Incoming(Channels.EVENTS)
@@ -59,7 +59,7 @@ public class WalletEventConsumer {
                 // Once shutting down, a failed record is left unacknowledged: its next owner processes it.
                 .onFailure(e -> !stopping).retry().withBackOff(FIRST_RETRY, LONGEST_RETRY).indefinitely()
                 .await().indefinitely();
-        health.progressed();
+        health.progressed(record);
     }
 
     void onStop(@Observes ShutdownEvent event) {
@@ -74,7 +74,7 @@ public class WalletEventConsumer {
     }
 
     private void failed(ConsumerRecord<String, byte[]> record, Throwable e) {
-        health.failed(e);
+        health.failed(record, e);
         Log.warnf(e, "Could not process %s-%d@%d, will retry", record.topic(), record.partition(), record.offset());
     }
 
