@@ -29,14 +29,24 @@ public final class ServiceProcess {
         this.httpPort = ServerProcess.freePort();
         List<String> jvmOptions = new ArrayList<>(List.of("-Xmx256m", "-Dquarkus.http.port=" + httpPort));
         jvmOptions.addAll(systemProperties);
-        this.process = new ServerProcess(name, ServerProcess.java(jvmOptions, List.of("-jar", JAR.toString()),
-                List.of()), Map.of(
-                        "KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrapServers,
-                        "QUARKUS_DYNAMODB_ENDPOINT_OVERRIDE", dynamoDbEndpoint,
-                        "QUARKUS_DYNAMODB_AWS_REGION", "us-east-1",
-                        "AWS_ACCESS_KEY_ID", "local",
-                        "AWS_SECRET_ACCESS_KEY", "local"),
-                log);
+        this.process = new ServerProcess(name, command(jvmOptions),
+                environment(kafkaBootstrapServers, dynamoDbEndpoint), log);
+    }
+
+    /** {@code java -jar} of the packaged service. */
+    static List<String> command(List<String> jvmOptions) {
+        return ServerProcess.java(jvmOptions, List.of("-jar", JAR.toString()), List.of());
+    }
+
+    /** The service's whole configuration, as environment variables, as it would be in production. */
+    static Map<String, String> environment(String kafkaBootstrapServers, String dynamoDbEndpoint) {
+        return Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrapServers,
+                "QUARKUS_DYNAMODB_ENDPOINT_OVERRIDE", dynamoDbEndpoint,
+                "QUARKUS_DYNAMODB_AWS_REGION", "us-east-1",
+                // DynamoDB Local accepts any keys; the default AWS credentials chain reads these.
+                "AWS_ACCESS_KEY_ID", "local",
+                "AWS_SECRET_ACCESS_KEY", "local");
     }
 
     /** Starts it and waits until its readiness check answers 200. */
