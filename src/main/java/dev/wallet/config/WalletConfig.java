@@ -12,6 +12,9 @@ public interface WalletConfig {
     /** The DynamoDB tables. */
     Table table();
 
+    /** How the service talks to DynamoDB. */
+    Store store();
+
     /** Exactly-once bookkeeping per eventId. */
     Idempotency idempotency();
 
@@ -45,6 +48,15 @@ public interface WalletConfig {
         /** Write capacity units of each created table when the billing mode is PROVISIONED. */
         @WithDefault("5")
         long writeCapacityUnits();
+    }
+
+    interface Store {
+        /**
+         * DynamoDB requests in flight at most, shared by all consumers of the instance: the wallets of different
+         * users in a batch are written in parallel.
+         */
+        @WithDefault("16")
+        int concurrency();
     }
 
     interface Idempotency {

@@ -1,18 +1,26 @@
 package dev.wallet.messaging;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 import dev.wallet.Outcome;
 import dev.wallet.config.WalletConfig;
 
-/** Publishes an outcome, keyed by userId, and returns only once Kafka has acknowledged it. */
+/**
+ * Publishes outcomes keyed by userId, all of a batch in flight at once and in order (so each user's outputs
+ * keep the order of its events), and returns only once Kafka has acknowledged every one.
+ */
 @ApplicationScoped
 public class OutcomePublisher {
 
@@ -20,20 +28,33 @@ public class OutcomePublisher {
     private final MutinyEmitter<RejectionRecord> rejections;
     private final int maxPayloadBytes;
 
-    public OutcomePublisher(@Channel(Channels.BALANCES) MutinyEmitter<BalanceRecord> balances,
-            @Channel(Channels.REJECTIONS) MutinyEmitter<RejectionRecord> rejections, WalletConfig config) {
+    // A batch's outputs are queued at once; the batch size (max.poll.records) per consumer bounds the buffer.
+    public OutcomePublisher(
+            @Channel(Channels.BALANCES) @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER) MutinyEmitter<BalanceRecord> balances,
+            @Channel(Channels.REJECTIONS) @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER) MutinyEmitter<RejectionRecord> rejections,
+            WalletConfig config) {
         this.balances = balances;
         this.rejections = rejections;
         this.maxPayloadBytes = config.rejection().maxPayloadBytes();
     }
 
-    public void publish(Outcome outcome, ConsumerRecord<String, byte[]> source) {
-        if (outcome instanceof Outcome.Applied applied) {
-            balances.sendMessageAndAwait(keyed(applied.userId(), BalanceRecord.of(applied)));
-        } else if (outcome instanceof Outcome.Rejected rejected) {
-            rejections.sendMessageAndAwait(keyed(rejected.userId(), RejectionRecord.of(rejected, source,
-                    maxPayloadBytes)));
+    /** {@code outcomes.get(i)} is the outcome of {@code sources.get(i)}. */
+    public void publish(List<Outcome> outcomes, List<ConsumerRecord<String, byte[]>> sources) {
+        List<Uni<Void>> sends = new ArrayList<>(outcomes.size());
+        for (int i = 0; i < outcomes.size(); i++) {
+            sends.add(send(outcomes.get(i), sources.get(i)));
         }
+        // Joined in list order: each send is handed to the Kafka producer in the order of the events.
+        Uni.join().all(sends).andFailFast().await().indefinitely();
+    }
+
+    private Uni<Void> send(Outcome outcome, ConsumerRecord<String, byte[]> source) {
+        if (outcome instanceof Outcome.Applied applied) {
+            return balances.sendMessage(keyed(applied.userId(), BalanceRecord.of(applied)));
+        }
+        Outcome.Rejected rejected = (Outcome.Rejected) outcome;
+        return rejections.sendMessage(keyed(rejected.userId(), RejectionRecord.of(rejected, source,
+                maxPayloadBytes)));
     }
 
     private static <T> Message<T> keyed(String userId, T value) {

@@ -5,13 +5,13 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Not ready while any partition is stuck on a record that cannot be processed (DynamoDB or Kafka unreachable):
+ * Not ready while any partition is stuck on a batch that cannot be processed (DynamoDB or Kafka unreachable):
  * it is being retried. Tracked per partition, so that progress on one does not hide a failure on another.
  */
 @Readiness
@@ -20,21 +20,18 @@ public class ProcessingHealth implements HealthCheck {
 
     private final Map<String, String> failures = new ConcurrentHashMap<>();
 
-    void failed(ConsumerRecord<?, ?> record, Throwable cause) {
-        failures.put(partition(record), cause.getClass().getSimpleName() + ": " + cause.getMessage());
+    void failed(ConsumerRecords<?, ?> records, Throwable cause) {
+        String failure = cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        records.partitions().forEach(partition -> failures.put(partition.toString(), failure));
     }
 
-    void progressed(ConsumerRecord<?, ?> record) {
-        failures.remove(partition(record));
+    void progressed(ConsumerRecords<?, ?> records) {
+        records.partitions().forEach(partition -> failures.remove(partition.toString()));
     }
 
     @Override
     public HealthCheckResponse call() {
         return HealthCheckResponse.named("wallet-event-processing").status(failures.isEmpty())
                 .withData("failingPartitions", failures.isEmpty() ? "none" : failures.toString()).build();
-    }
-
-    private static String partition(ConsumerRecord<?, ?> record) {
-        return record.topic() + "-" + record.partition();
     }
 }

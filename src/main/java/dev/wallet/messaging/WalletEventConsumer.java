@@ -1,11 +1,14 @@
 package dev.wallet.messaging;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.health.Readiness;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
@@ -23,8 +26,9 @@ import dev.wallet.WalletEventParser;
 import dev.wallet.store.WalletStore;
 
 /**
- * Applies each record of {@code wallet-events} and publishes its outcome. The record is acknowledged (and its
- * offset later committed) only when this method returns, that is after DynamoDB and Kafka both acknowledged.
+ * Applies each batch of {@code wallet-events} records and publishes every record's outcome. A batch is
+ * acknowledged (and its offsets later committed) only when this method returns, that is after DynamoDB and
+ * Kafka both acknowledged all of it.
  */
 @ApplicationScoped
 public class WalletEventConsumer {
@@ -46,44 +50,63 @@ public class WalletEventConsumer {
         this.health = health;
     }
 
-    // Ordered blocking: each channel copy handles one record at a time, in partition order. A failure (DynamoDB or Kafka down, throttled)
-    // is retried with backoff for as long as it lasts: skipping the record would lose money. Retrying is safe
-    // because processing an event again only re-publishes its first outcome.
+    // Ordered blocking: each channel copy handles one batch (one poll of its partitions) at a time, so the
+    // events of a partition are processed in order. A failure (DynamoDB or Kafka down, throttled) is retried
+    // with backoff for as long as it lasts: skipping the batch would lose money. Retrying is safe because
+    // processing an event again only re-publishes its first outcome.
     @Incoming(Channels.EVENTS)
     @Blocking
-    public void consume(ConsumerRecord<String, byte[]> record) {
-        Uni.createFrom().item(() -> process(record))
+    public void consume(ConsumerRecords<String, byte[]> records) {
+        Uni.createFrom().item(() -> process(records))
                 // Retries are resubscribed from a timer thread, which must not block: back to a worker.
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .onFailure().invoke(e -> failed(record, e))
-                // Once shutting down, a failed record is left unacknowledged: its next owner processes it.
+                .onFailure().invoke(e -> failed(records, e))
+                // Once shutting down, a failed batch is left unacknowledged: its next owner processes it.
                 .onFailure(e -> !stopping).retry().withBackOff(FIRST_RETRY, LONGEST_RETRY).indefinitely()
                 .await().indefinitely();
-        health.progressed(record);
+        health.progressed(records);
     }
 
     void onStop(@Observes ShutdownEvent event) {
         stopping = true;
     }
 
-    private Outcome process(ConsumerRecord<String, byte[]> record) {
-        Outcome outcome = decide(record);
-        publisher.publish(outcome, record);
-        Log.debugf("%s at %s-%d@%d", outcome, record.topic(), record.partition(), record.offset());
-        return outcome;
+    private List<Outcome> process(ConsumerRecords<String, byte[]> records) {
+        List<ConsumerRecord<String, byte[]>> sources = new ArrayList<>(records.count());
+        records.forEach(sources::add);
+        List<Outcome> outcomes = decide(sources);
+        publisher.publish(outcomes, sources);
+        Log.debugf("%d records processed", sources.size());
+        return outcomes;
     }
 
-    private void failed(ConsumerRecord<String, byte[]> record, Throwable e) {
-        health.failed(record, e);
-        Log.warnf(e, "Could not process %s-%d@%d, will retry", record.topic(), record.partition(), record.offset());
+    private void failed(ConsumerRecords<String, byte[]> records, Throwable e) {
+        health.failed(records, e);
+        Log.warnf(e, "Could not process a batch of %d records of %s, will retry", records.count(),
+                records.partitions());
     }
 
-    private Outcome decide(ConsumerRecord<String, byte[]> record) {
-        try {
-            WalletEvent event = parser.parse(record.key(), record.value());
-            return store.apply(event);
-        } catch (InvalidEventException e) {
-            return new Outcome.Rejected(e.eventId(), e.userId(), RejectionReason.INVALID_EVENT, e.getMessage(), null);
+    /** The outcome of each record, in order: invalid ones rejected here, valid ones applied together. */
+    private List<Outcome> decide(List<ConsumerRecord<String, byte[]>> sources) {
+        Outcome[] outcomes = new Outcome[sources.size()];
+        List<WalletEvent> events = new ArrayList<>(sources.size());
+        List<Integer> positions = new ArrayList<>(sources.size());
+        for (int i = 0; i < sources.size(); i++) {
+            ConsumerRecord<String, byte[]> record = sources.get(i);
+            try {
+                events.add(parser.parse(record.key(), record.value()));
+                positions.add(i);
+            } catch (InvalidEventException e) {
+                outcomes[i] = new Outcome.Rejected(e.eventId(), e.userId(), RejectionReason.INVALID_EVENT,
+                        e.getMessage(), null);
+            }
         }
+        if (!events.isEmpty()) {
+            List<Outcome> applied = store.apply(events);
+            for (int i = 0; i < applied.size(); i++) {
+                outcomes[positions.get(i)] = applied.get(i);
+            }
+        }
+        return List.of(outcomes);
     }
 }

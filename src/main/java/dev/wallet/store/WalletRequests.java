@@ -2,30 +2,32 @@ package dev.wallet.store;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
-import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughput;
-import software.amazon.awssdk.services.dynamodb.model.Put;
-import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.TimeToLiveSpecification;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
-import software.amazon.awssdk.services.dynamodb.model.Update;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateTimeToLiveRequest;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
-import dev.wallet.EventType;
 import dev.wallet.Outcome;
 import dev.wallet.WalletEvent;
 import dev.wallet.config.WalletConfig;
@@ -33,7 +35,9 @@ import dev.wallet.config.WalletConfig;
 /**
  * Every DynamoDB request the service sends, and the attribute names of both tables, in one place.
  *
- * <p>Wallet table: {@code user_id} (S, key), {@code balance} (N), {@code version} (N, events applied).
+ * <p>Wallet table: {@code user_id} (S, key), {@code balance} (N), {@code version} (N, events applied),
+ * {@code at} (S, time of the last write) and {@code last_run} (M: the outcome of each event of the last write,
+ * by eventId: {@code o} APPLIED or a rejection reason, {@code b} balance, {@code v} version).
  * Events table: {@code event_id} (S, key), the event's {@code user_id}, {@code type}, {@code amount}, its
  * {@code outcome} (APPLIED or a rejection reason) with {@code balance}, {@code version}, {@code detail},
  * {@code at}, and {@code expires_at} (epoch seconds, the TTL attribute).
@@ -41,9 +45,15 @@ import dev.wallet.config.WalletConfig;
 @ApplicationScoped
 public class WalletRequests {
 
+    /** DynamoDB's limit per BatchGetItem. */
+    static final int MAX_READ_KEYS = 100;
+    /** DynamoDB's limit per BatchWriteItem. */
+    static final int MAX_WRITE_ITEMS = 25;
+
     static final String USER_ID = "user_id";
     static final String BALANCE = "balance";
     static final String VERSION = "version";
+    static final String LAST_RUN = "last_run";
     static final String EVENT_ID = "event_id";
     static final String TYPE = "type";
     static final String AMOUNT = "amount";
@@ -53,8 +63,12 @@ public class WalletRequests {
     static final String EXPIRES_AT = "expires_at";
     static final String APPLIED = "APPLIED";
 
-    private static final String EVENT_IS_NEW = "attribute_not_exists(" + EVENT_ID + ")";
-    private static final Map<String, String> WALLET_NAMES = Map.of("#balance", BALANCE, "#version", VERSION);
+    // Short names inside last_run: every byte of a wallet item is billed on each of its writes.
+    private static final String ENTRY_OUTCOME = "o";
+    private static final String ENTRY_BALANCE = "b";
+    private static final String ENTRY_VERSION = "v";
+    private static final Map<String, String> WALLET_NAMES = Map.of("#balance", BALANCE, "#version", VERSION,
+            "#at", AT, "#run", LAST_RUN);
 
     private final WalletConfig.Table config;
     private final String walletTable;
@@ -92,72 +106,99 @@ public class WalletRequests {
                 TimeToLiveSpecification.builder().attributeName(EXPIRES_AT).enabled(true).build()).build();
     }
 
-    /** Strongly consistent: the version read must be the latest, or the conditional write fails anyway. */
-    GetItemRequest readWallet(String userId) {
-        return GetItemRequest.builder().tableName(walletTable).key(Map.of(USER_ID, s(userId)))
-                .consistentRead(true).build();
+    /**
+     * Strongly consistent reads of wallets and event records, at most {@link #MAX_READ_KEYS} keys in all: a
+     * version read must be the latest, or the conditional write fails anyway.
+     */
+    BatchGetItemRequest read(Collection<String> userIds, Collection<String> eventIds) {
+        Map<String, KeysAndAttributes> keys = new HashMap<>();
+        if (!userIds.isEmpty()) {
+            keys.put(walletTable, keys(USER_ID, userIds));
+        }
+        if (!eventIds.isEmpty()) {
+            keys.put(eventsTable, keys(EVENT_ID, eventIds));
+        }
+        return BatchGetItemRequest.builder().requestItems(keys).build();
+    }
+
+    private static KeysAndAttributes keys(String attribute, Collection<String> values) {
+        return KeysAndAttributes.builder().consistentRead(true)
+                .keys(values.stream().map(value -> Map.of(attribute, s(value))).toList()).build();
     }
 
     /**
-     * Records the event and moves the wallet from {@code wallet} to the new balance, atomically. DynamoDB refuses
-     * it when the eventId is known, when the wallet moved since it was read, or when a debit exceeds the balance.
+     * Moves the wallet from the state the run was decided on to its result, and remembers the run's outcomes
+     * until their records are written. DynamoDB refuses it when the wallet moved since it was read.
      */
-    TransactWriteItemsRequest apply(WalletEvent event, Wallet wallet, Outcome.Applied applied, Instant expiresAt) {
-        Map<String, AttributeValue> record = eventRecord(event, APPLIED, applied.appliedAt(), expiresAt);
-        record.put(BALANCE, n(applied.balance()));
-        record.put(VERSION, n(applied.version()));
-        Put put = Put.builder().tableName(eventsTable).item(record).conditionExpression(EVENT_IS_NEW)
-                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build();
-        return TransactWriteItemsRequest.builder().transactItems(
-                TransactWriteItem.builder().put(put).build(),
-                TransactWriteItem.builder().update(updateWallet(event, wallet, applied)).build()).build();
-    }
-
-    private Update updateWallet(WalletEvent event, Wallet wallet, Outcome.Applied applied) {
+    UpdateItemRequest write(String userId, Run run) {
         Map<String, AttributeValue> values = new HashMap<>();
-        values.put(":balance", n(applied.balance()));
-        values.put(":version", n(applied.version()));
+        values.put(":balance", n(run.balance()));
+        values.put(":version", n(run.version()));
+        values.put(":at", s(run.at().toString()));
+        values.put(":run", AttributeValue.fromM(runEntries(run)));
         String condition;
-        if (wallet.version() == 0) {
+        if (run.before().version() == 0) {
             // A wallet without a version (missing, or written by an older tool) has had no event applied.
             condition = "attribute_not_exists(#version)";
         } else {
             condition = "#version = :expected";
-            values.put(":expected", n(wallet.version()));
+            values.put(":expected", n(run.before().version()));
         }
-        if (event.type() == EventType.DEBIT) {
-            // The no-overdraft rule lives here, in DynamoDB, not in a Java comparison.
-            condition += " AND #balance >= :amount";
-            values.put(":amount", n(event.amount()));
-        }
-        return Update.builder().tableName(walletTable).key(Map.of(USER_ID, s(event.userId())))
-                .updateExpression("SET #balance = :balance, #version = :version")
+        return UpdateItemRequest.builder().tableName(walletTable).key(Map.of(USER_ID, s(userId)))
+                .updateExpression("SET #balance = :balance, #version = :version, #at = :at, #run = :run")
                 .conditionExpression(condition).expressionAttributeNames(WALLET_NAMES)
                 .expressionAttributeValues(values)
-                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build();
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build();
     }
 
-    /** Remembers a rejection so that the same event stays rejected; refused when the eventId is already known. */
-    PutItemRequest recordRejection(WalletEvent event, Outcome.Rejected rejected, Instant at, Instant expiresAt) {
-        Map<String, AttributeValue> record = eventRecord(event, rejected.reason().name(), at, expiresAt);
-        record.put(DETAIL, s(rejected.detail()));
-        if (rejected.balance() != null) {
-            record.put(BALANCE, n(rejected.balance()));
+    private static Map<String, AttributeValue> runEntries(Run run) {
+        Map<String, AttributeValue> entries = new HashMap<>();
+        for (Outcome outcome : run.outcomes()) {
+            Map<String, AttributeValue> entry = new HashMap<>();
+            if (outcome instanceof Outcome.Applied applied) {
+                entry.put(ENTRY_OUTCOME, s(APPLIED));
+                entry.put(ENTRY_BALANCE, n(applied.balance()));
+                entry.put(ENTRY_VERSION, n(applied.version()));
+                entries.put(applied.event().eventId(), AttributeValue.fromM(entry));
+            } else if (outcome instanceof Outcome.Rejected rejected) {
+                entry.put(ENTRY_OUTCOME, s(rejected.reason().name()));
+                entry.put(ENTRY_BALANCE, n(rejected.balance()));
+                entries.put(rejected.eventId(), AttributeValue.fromM(entry));
+            }
         }
-        return PutItemRequest.builder().tableName(eventsTable).item(record).conditionExpression(EVENT_IS_NEW)
-                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build();
+        return entries;
     }
 
-    private static Map<String, AttributeValue> eventRecord(WalletEvent event, String outcome, Instant at,
-            Instant expiresAt) {
+    /** Unconditional puts: the wallet write before them already decided each event exactly once. */
+    BatchWriteItemRequest record(List<Map<String, AttributeValue>> records) {
+        List<WriteRequest> puts = records.stream()
+                .map(item -> WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build())
+                .toList();
+        return BatchWriteItemRequest.builder().requestItems(Map.of(eventsTable, puts))
+                .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build();
+    }
+
+    /** The events-table record of an event's outcome. */
+    static Map<String, AttributeValue> record(WalletEvent event, Outcome outcome, Instant expiresAt) {
         Map<String, AttributeValue> record = new HashMap<>();
         record.put(EVENT_ID, s(event.eventId()));
         record.put(USER_ID, s(event.userId()));
         record.put(TYPE, s(event.type().name()));
         record.put(AMOUNT, n(event.amount()));
-        record.put(OUTCOME, s(outcome));
-        record.put(AT, s(at.toString()));
         record.put(EXPIRES_AT, n(expiresAt.getEpochSecond()));
+        if (outcome instanceof Outcome.Applied applied) {
+            record.put(OUTCOME, s(APPLIED));
+            record.put(BALANCE, n(applied.balance()));
+            record.put(VERSION, n(applied.version()));
+            record.put(AT, s(applied.appliedAt().toString()));
+        } else if (outcome instanceof Outcome.Rejected rejected) {
+            record.put(OUTCOME, s(rejected.reason().name()));
+            record.put(DETAIL, s(rejected.detail()));
+            if (rejected.balance() != null) {
+                record.put(BALANCE, n(rejected.balance()));
+            }
+        }
         return record;
     }
 
@@ -167,7 +208,18 @@ public class WalletRequests {
         }
         BigDecimal balance = item.containsKey(BALANCE) ? decimal(item.get(BALANCE)) : BigDecimal.ZERO;
         long version = item.containsKey(VERSION) ? Long.parseLong(item.get(VERSION).n()) : 0;
-        return new Wallet(balance, version);
+        Instant at = item.containsKey(AT) ? Instant.parse(item.get(AT).s()) : Instant.EPOCH;
+        Map<String, Wallet.RunEntry> run = new HashMap<>();
+        if (item.containsKey(LAST_RUN)) {
+            item.get(LAST_RUN).m().forEach((eventId, entry) -> run.put(eventId, runEntry(entry.m())));
+        }
+        return new Wallet(balance, version, at, run);
+    }
+
+    private static Wallet.RunEntry runEntry(Map<String, AttributeValue> entry) {
+        AttributeValue version = entry.get(ENTRY_VERSION);
+        return new Wallet.RunEntry(entry.get(ENTRY_OUTCOME).s(), decimal(entry.get(ENTRY_BALANCE)),
+                version == null ? 0 : Long.parseLong(version.n()));
     }
 
     static BigDecimal decimal(AttributeValue value) {

@@ -4,20 +4,25 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.concurrent.Callable;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.quarkus.logging.Log;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
-import dev.wallet.Amounts;
 import dev.wallet.EventType;
 import dev.wallet.Outcome;
 import dev.wallet.RejectionReason;
@@ -25,79 +30,191 @@ import dev.wallet.WalletEvent;
 import dev.wallet.config.WalletConfig;
 
 /**
- * Applies events to DynamoDB, once per eventId. Per event: one consistent GetItem of the wallet, then one
- * TransactWriteItems that records the eventId and updates the wallet under a condition (2 items, 4 write units).
+ * Applies a batch of events to DynamoDB, each exactly once per eventId, in order per user. For a batch:
+ * <ol>
+ * <li>one consistent BatchGetItem per 100 keys reads the wallets and the records of the events' ids;</li>
+ * <li>per user, the new events are decided in order against the wallet read, and the result is written in one
+ * UpdateItem conditional on the wallet's version (a hot wallet is written once per batch, not per event), which
+ * also keeps those events' outcomes in the wallet item ({@code last_run});</li>
+ * <li>one BatchWriteItem per 25 records stores each outcome under its eventId.</li>
+ * </ol>
+ * A crash between 2 and 3 loses nothing: the redelivered events are found in {@code last_run}. The caller must
+ * not process the next batch of the same partitions before this one returned.
  */
 @ApplicationScoped
 public class WalletStore {
 
-    private static final String CONDITION_FAILED = "ConditionalCheckFailed";
+    private static final int MAX_ATTEMPTS = 5;
 
     private final DynamoDbClient dynamo;
     private final WalletRequests requests;
+    private final StoreWorkers workers;
+    private final StoreMetrics metrics;
     private final Duration retention;
 
-    public WalletStore(DynamoDbClient dynamo, WalletRequests requests, WalletConfig config) {
+    public WalletStore(DynamoDbClient dynamo, WalletRequests requests, StoreWorkers workers, StoreMetrics metrics,
+            WalletConfig config) {
         this.dynamo = dynamo;
         this.requests = requests;
+        this.workers = workers;
+        this.metrics = metrics;
         this.retention = config.idempotency().retention();
     }
 
-    /** The outcome of the event: applied now, rejected now, or whatever it was the first time it came. */
-    public Outcome apply(WalletEvent event) {
+    /** The outcome of each event, in the order given: decided now, or whatever it was the first time it came. */
+    public List<Outcome> apply(List<WalletEvent> events) {
+        Map<String, WalletEvent> firsts = new LinkedHashMap<>();
+        Map<String, List<WalletEvent>> byUser = new LinkedHashMap<>();
+        for (WalletEvent event : events) {
+            if (firsts.putIfAbsent(event.eventId(), event) == null) {
+                byUser.computeIfAbsent(event.userId(), user -> new ArrayList<>()).add(event);
+            }
+        }
+        Snapshot snapshot = read(byUser.keySet(), firsts.keySet());
+        Instant now = Instant.now();
+        List<Callable<List<Settled>>> users = byUser.values().stream()
+                .<Callable<List<Settled>>> map(run -> () -> settle(run, snapshot, now)).toList();
+        Map<String, Outcome> outcomes = new HashMap<>();
+        List<Map<String, AttributeValue>> records = new ArrayList<>();
+        Instant expiresAt = now.plus(retention);
+        for (List<Settled> settled : workers.all(users)) {
+            for (Settled one : settled) {
+                outcomes.put(one.event().eventId(), one.outcome());
+                if (one.unrecorded()) {
+                    records.add(WalletRequests.record(one.event(), one.outcome(), expiresAt));
+                }
+            }
+        }
+        record(records);
+        return events.stream().map(event -> outcomeOf(event, firsts.get(event.eventId()), outcomes)).toList();
+    }
+
+    /** An event whose eventId came earlier in the same batch shares that event's outcome, or conflicts with it. */
+    private static Outcome outcomeOf(WalletEvent event, WalletEvent first, Map<String, Outcome> outcomes) {
+        if (event == first || event.sameRequestAs(first.userId(), first.type(), first.amount())) {
+            return outcomes.get(event.eventId());
+        }
+        return conflict(event, first.userId(), first.type(), first.amount());
+    }
+
+    /** One user's events of the batch, in order: known ones get their outcome, new ones are decided and written. */
+    private List<Settled> settle(List<WalletEvent> events, Snapshot snapshot, Instant now) {
+        String userId = events.get(0).userId();
+        Snapshot current = snapshot;
         while (true) {
-            Wallet wallet = WalletRequests.wallet(dynamo.getItem(requests.readWallet(event.userId())).item());
-            Optional<Outcome> outcome = attempt(event, wallet);
-            if (outcome.isPresent()) {
-                return outcome.get();
+            Wallet wallet = current.wallet(userId);
+            List<Settled> settled = new ArrayList<>();
+            List<WalletEvent> fresh = new ArrayList<>();
+            for (WalletEvent event : events) {
+                Map<String, AttributeValue> record = current.records().get(event.eventId());
+                Wallet.RunEntry entry = wallet.lastRun().get(event.eventId());
+                if (record != null) {
+                    settled.add(new Settled(event, earlierOutcome(event, record), false));
+                } else if (entry != null) {
+                    settled.add(new Settled(event, outcomeOf(event, entry, wallet.writtenAt()), true));
+                } else {
+                    fresh.add(event);
+                }
             }
-            Log.debugf("Wallet %s moved while event %s was applied, trying again", event.userId(), event.eventId());
-        }
-    }
-
-    /** Empty when another writer moved the wallet since it was read. */
-    private Optional<Outcome> attempt(WalletEvent event, Wallet wallet) {
-        Instant now = Instant.now();
-        BigDecimal balance = wallet.balance().add(event.delta());
-        if (!Amounts.fitsInDynamoDb(balance)) {
-            return Optional.of(reject(event, RejectionReason.INVALID_EVENT, "credit would take the balance beyond "
-                    + Amounts.MAX_DIGITS + " digits, the most DynamoDB stores", wallet.balance()));
-        }
-        Outcome.Applied applied = new Outcome.Applied(event, balance, wallet.version() + 1, now);
-        try {
-            dynamo.transactWriteItems(requests.apply(event, wallet, applied, now.plus(retention)));
-            return Optional.of(applied);
-        } catch (TransactionCanceledException e) {
-            return whyCanceled(event, wallet, e);
-        }
-    }
-
-    private Optional<Outcome> whyCanceled(WalletEvent event, Wallet wallet, TransactionCanceledException e) {
-        List<CancellationReason> reasons = e.cancellationReasons();
-        if (CONDITION_FAILED.equals(reasons.get(0).code())) {
-            return Optional.of(earlierOutcome(event, reasons.get(0).item()));
-        }
-        if (CONDITION_FAILED.equals(reasons.get(1).code())) {
-            Wallet current = WalletRequests.wallet(reasons.get(1).item());
-            if (current.version() != wallet.version()) {
-                return Optional.empty();
+            Run run = Run.decide(wallet, fresh, now);
+            if (!run.changesWallet() || write(userId, run)) {
+                for (int i = 0; i < fresh.size(); i++) {
+                    settled.add(new Settled(fresh.get(i), run.outcomes().get(i), true));
+                }
+                return settled;
             }
-            return Optional.of(reject(event, RejectionReason.INSUFFICIENT_FUNDS,
-                    "debit of " + event.amount().toPlainString() + " exceeds the balance", current.balance()));
+            Log.debugf("Wallet %s moved since it was read, deciding its events again", userId);
+            current = read(List.of(userId), events.stream().map(WalletEvent::eventId).toList());
         }
-        // Transaction conflicts and throttling: transient, retried by the consumer.
-        throw e;
     }
 
-    private Outcome reject(WalletEvent event, RejectionReason reason, String detail, BigDecimal balance) {
-        Outcome.Rejected rejected = new Outcome.Rejected(event.eventId(), event.userId(), reason, detail, balance);
-        Instant now = Instant.now();
+    /** False when another writer moved the wallet since the run was decided. */
+    private boolean write(String userId, Run run) {
+        metrics.request("UpdateItem");
         try {
-            dynamo.putItem(requests.recordRejection(event, rejected, now, now.plus(retention)));
-            return rejected;
+            UpdateItemResponse response = dynamo.updateItem(requests.write(userId, run));
+            metrics.walletWritten(response.consumedCapacity(), run.events().size());
+            return true;
         } catch (ConditionalCheckFailedException e) {
-            return earlierOutcome(event, e.item());
+            return false;
         }
+    }
+
+    private Snapshot read(Collection<String> userIds, Collection<String> eventIds) {
+        List<Callable<BatchGetItemResponse>> reads = new ArrayList<>();
+        List<String> users = List.copyOf(userIds);
+        List<String> ids = List.copyOf(eventIds);
+        int total = users.size() + ids.size();
+        for (int start = 0; start < total; start += WalletRequests.MAX_READ_KEYS) {
+            int end = Math.min(total, start + WalletRequests.MAX_READ_KEYS);
+            BatchGetItemRequest request = requests.read(slice(users, 0, start, end),
+                    slice(ids, users.size(), start, end));
+            reads.add(() -> readAll(request));
+        }
+        Map<String, Wallet> wallets = new HashMap<>();
+        Map<String, Map<String, AttributeValue>> records = new HashMap<>();
+        for (BatchGetItemResponse response : workers.all(reads)) {
+            response.responses().getOrDefault(requests.walletTable(), List.of()).forEach(
+                    item -> wallets.put(item.get(WalletRequests.USER_ID).s(), WalletRequests.wallet(item)));
+            response.responses().getOrDefault(requests.eventsTable(), List.of()).forEach(
+                    item -> records.put(item.get(WalletRequests.EVENT_ID).s(), item));
+        }
+        return new Snapshot(wallets, records);
+    }
+
+    /** The part of {@code list}, which sits at {@code offset} in the keys, that falls in [start, end). */
+    private static List<String> slice(List<String> list, int offset, int start, int end) {
+        int from = Math.max(0, Math.min(list.size(), start - offset));
+        int to = Math.max(0, Math.min(list.size(), end - offset));
+        return list.subList(from, to);
+    }
+
+    /** DynamoDB may leave keys unprocessed (throttling, size): ask for them again, and give up after a few tries. */
+    private BatchGetItemResponse readAll(BatchGetItemRequest request) {
+        Map<String, List<Map<String, AttributeValue>>> items = new HashMap<>();
+        BatchGetItemRequest next = request;
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            metrics.request("BatchGetItem");
+            BatchGetItemResponse response = dynamo.batchGetItem(next);
+            response.responses().forEach((table, found) -> items.computeIfAbsent(table, t -> new ArrayList<>())
+                    .addAll(found));
+            if (response.unprocessedKeys().isEmpty()) {
+                return BatchGetItemResponse.builder().responses(items).build();
+            }
+            next = BatchGetItemRequest.builder().requestItems(response.unprocessedKeys()).build();
+        }
+        throw new IllegalStateException("DynamoDB left keys unprocessed " + MAX_ATTEMPTS + " times; retrying");
+    }
+
+    private void record(List<Map<String, AttributeValue>> records) {
+        List<Callable<Void>> writes = new ArrayList<>();
+        for (int start = 0; start < records.size(); start += WalletRequests.MAX_WRITE_ITEMS) {
+            BatchWriteItemRequest request = requests.record(
+                    records.subList(start, Math.min(records.size(), start + WalletRequests.MAX_WRITE_ITEMS)));
+            writes.add(() -> writeAll(request));
+        }
+        workers.all(writes);
+    }
+
+    private Void writeAll(BatchWriteItemRequest request) {
+        BatchWriteItemRequest next = request;
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            metrics.request("BatchWriteItem");
+            BatchWriteItemResponse response = dynamo.batchWriteItem(next);
+            metrics.recordsWritten(response.consumedCapacity());
+            if (response.unprocessedItems().isEmpty()) {
+                return null;
+            }
+            next = next.toBuilder().requestItems(response.unprocessedItems()).build();
+        }
+        throw new IllegalStateException("DynamoDB left records unprocessed " + MAX_ATTEMPTS + " times; retrying");
+    }
+
+    private static Outcome outcomeOf(WalletEvent event, Wallet.RunEntry entry, Instant writtenAt) {
+        if (WalletRequests.APPLIED.equals(entry.outcome())) {
+            return new Outcome.Applied(event, entry.balance(), entry.version(), writtenAt);
+        }
+        return Run.rejected(event, RejectionReason.valueOf(entry.outcome()), entry.balance());
     }
 
     private static Outcome earlierOutcome(WalletEvent event, Map<String, AttributeValue> record) {
@@ -105,8 +222,7 @@ public class WalletStore {
         EventType type = EventType.valueOf(record.get(WalletRequests.TYPE).s());
         BigDecimal amount = WalletRequests.decimal(record.get(WalletRequests.AMOUNT));
         if (!event.sameRequestAs(userId, type, amount)) {
-            return new Outcome.Rejected(event.eventId(), event.userId(), RejectionReason.EVENT_ID_CONFLICT,
-                    "eventId was already used with a different " + differences(event, userId, type, amount), null);
+            return conflict(event, userId, type, amount);
         }
         String outcome = record.get(WalletRequests.OUTCOME).s();
         AttributeValue balance = record.get(WalletRequests.BALANCE);
@@ -119,7 +235,7 @@ public class WalletStore {
                 record.get(WalletRequests.DETAIL).s(), balance == null ? null : WalletRequests.decimal(balance));
     }
 
-    private static String differences(WalletEvent event, String userId, EventType type, BigDecimal amount) {
+    private static Outcome conflict(WalletEvent event, String userId, EventType type, BigDecimal amount) {
         List<String> fields = new ArrayList<>();
         if (!event.userId().equals(userId)) {
             fields.add("userId");
@@ -130,6 +246,19 @@ public class WalletStore {
         if (event.amount().compareTo(amount) != 0) {
             fields.add("amount");
         }
-        return String.join(", ", fields);
+        return new Outcome.Rejected(event.eventId(), event.userId(), RejectionReason.EVENT_ID_CONFLICT,
+                "eventId was already used with a different " + String.join(", ", fields), null);
+    }
+
+    /** Wallets by userId and event records by eventId, as read at one moment. */
+    private record Snapshot(Map<String, Wallet> wallets, Map<String, Map<String, AttributeValue>> records) {
+
+        Wallet wallet(String userId) {
+            return wallets.getOrDefault(userId, Wallet.EMPTY);
+        }
+    }
+
+    /** An event's outcome, and whether the events table still lacks its record. */
+    private record Settled(WalletEvent event, Outcome outcome, boolean unrecorded) {
     }
 }

@@ -10,8 +10,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.smallrye.config.PropertiesConfigSource;
-import io.smallrye.config.SmallRyeConfigBuilder;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.model.TableStatus;
@@ -66,9 +64,7 @@ class WalletTablesTest {
     }
 
     private static WalletTables tables(Map<String, String> properties) {
-        WalletConfig config = new SmallRyeConfigBuilder().withMapping(WalletConfig.class)
-                .withSources(new PropertiesConfigSource(properties, "test", 500)).build()
-                .getConfigMapping(WalletConfig.class);
+        WalletConfig config = TestConfigs.wallet(properties);
         return new WalletTables(dynamo, new WalletRequests(config), config);
     }
 }

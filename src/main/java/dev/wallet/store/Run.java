@@ -1,0 +1,56 @@
+package dev.wallet.store;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.wallet.Amounts;
+import dev.wallet.EventType;
+import dev.wallet.Outcome;
+import dev.wallet.RejectionReason;
+import dev.wallet.WalletEvent;
+
+/**
+ * Consecutive new events of one user decided against one wallet state, in order: each debit is judged against
+ * the balance after all earlier events. The result is written to the wallet in one conditional write.
+ */
+record Run(Wallet before, List<WalletEvent> events, List<Outcome> outcomes, BigDecimal balance, long version,
+        Instant at) {
+
+    static Run decide(Wallet wallet, List<WalletEvent> events, Instant at) {
+        List<Outcome> outcomes = new ArrayList<>(events.size());
+        BigDecimal balance = wallet.balance();
+        long version = wallet.version();
+        for (WalletEvent event : events) {
+            BigDecimal after = balance.add(event.delta());
+            if (event.type() == EventType.DEBIT && after.signum() < 0) {
+                outcomes.add(rejected(event, RejectionReason.INSUFFICIENT_FUNDS, balance));
+            } else if (!Amounts.fitsInDynamoDb(after)) {
+                outcomes.add(rejected(event, RejectionReason.INVALID_EVENT, balance));
+            } else {
+                balance = after;
+                version++;
+                outcomes.add(new Outcome.Applied(event, balance, version, at));
+            }
+        }
+        return new Run(wallet, events, outcomes, balance, version, at);
+    }
+
+    /** Only rejections leave the wallet as it is: nothing to write, they are judged the same way again. */
+    boolean changesWallet() {
+        return version != before.version();
+    }
+
+    static Outcome.Rejected rejected(WalletEvent event, RejectionReason reason, BigDecimal balance) {
+        return new Outcome.Rejected(event.eventId(), event.userId(), reason, detail(event, reason), balance);
+    }
+
+    /** Why a well-formed event was refused; rebuilt the same way when its outcome is read back. */
+    private static String detail(WalletEvent event, RejectionReason reason) {
+        if (reason == RejectionReason.INSUFFICIENT_FUNDS) {
+            return "debit of " + event.amount().toPlainString() + " exceeds the balance";
+        }
+        return "credit would take the balance beyond " + Amounts.MAX_DIGITS + " digits, the most DynamoDB stores";
+    }
+}

@@ -1,0 +1,72 @@
+package dev.wallet.store;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.wallet.config.WalletConfig;
+
+/**
+ * The threads that carry DynamoDB requests, shared by every consumer: their number is how many requests the
+ * instance keeps in flight ({@code wallet.store.concurrency}), which is what throughput comes from when each
+ * request waits milliseconds for DynamoDB.
+ */
+@ApplicationScoped
+public class StoreWorkers {
+
+    private final ExecutorService executor;
+
+    public StoreWorkers(WalletConfig config) {
+        this.executor = Executors.newFixedThreadPool(config.store().concurrency(), runnable -> {
+            Thread thread = new Thread(runnable, "dynamodb-request");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Runs every task, all at once, and returns their results in order, or throws the first failure. */
+    <T> List<T> all(List<Callable<T>> tasks) {
+        if (tasks.size() == 1) {
+            // Nothing to overlap: the caller's own thread does it.
+            return Collections.singletonList(call(tasks.get(0)));
+        }
+        List<Future<T>> futures = tasks.stream().map(executor::submit).toList();
+        List<T> results = new ArrayList<>(tasks.size());
+        try {
+            for (Future<T> future : futures) {
+                results.add(future.get());
+            }
+            return results;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while DynamoDB requests were in flight", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
+        } finally {
+            futures.forEach(future -> future.cancel(false));
+        }
+    }
+
+    private static <T> T call(Callable<T> task) {
+        try {
+            return task.call();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        executor.shutdownNow();
+    }
+}

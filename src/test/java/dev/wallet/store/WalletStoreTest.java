@@ -1,0 +1,155 @@
+package dev.wallet.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+import dev.wallet.EventType;
+import dev.wallet.Outcome;
+import dev.wallet.RejectionReason;
+import dev.wallet.WalletEvent;
+import dev.wallet.config.WalletConfig;
+import dev.wallet.servers.DynamoDbLocal;
+
+/** How a batch of events reaches DynamoDB, against DynamoDB Local: what is written, how often, and recovery. */
+class WalletStoreTest {
+
+    private static DynamoDbLocal server;
+    private static DynamoDbClient dynamo;
+    private static SimpleMeterRegistry registry;
+    private static StoreWorkers workers;
+    private static WalletStore store;
+
+    private final String user = "user-" + UUID.randomUUID();
+
+    @BeforeAll
+    static void startDynamoDb(@TempDir Path directory) {
+        server = DynamoDbLocal.start(directory);
+        dynamo = DynamoDbLocal.client(server.endpoint());
+        WalletConfig config = TestConfigs.wallet(Map.of());
+        WalletRequests requests = new WalletRequests(config);
+        new WalletTables(dynamo, requests, config).onStart(null);
+        registry = new SimpleMeterRegistry();
+        workers = new StoreWorkers(config);
+        store = new WalletStore(dynamo, requests, workers, new StoreMetrics(registry), config);
+    }
+
+    @AfterAll
+    static void stopDynamoDb() {
+        workers.stop();
+        dynamo.close();
+        server.stop();
+    }
+
+    @Test
+    void eventsOfOneUserInABatchAreJudgedInOrderAndWrittenOnce() {
+        double writesBefore = walletWrites();
+
+        List<Outcome> outcomes = store.apply(List.of(credit("10"), debit("15"), credit("10"), debit("15")));
+
+        assertThat(outcomes.get(0)).isInstanceOfSatisfying(Outcome.Applied.class, applied -> {
+            assertThat(applied.balance()).isEqualByComparingTo("10");
+            assertThat(applied.version()).isEqualTo(1);
+        });
+        assertThat(outcomes.get(1)).isInstanceOfSatisfying(Outcome.Rejected.class, rejected -> {
+            assertThat(rejected.reason()).isEqualTo(RejectionReason.INSUFFICIENT_FUNDS);
+            assertThat(rejected.balance()).isEqualByComparingTo("10");
+        });
+        assertThat(outcomes.get(3)).isInstanceOfSatisfying(Outcome.Applied.class, applied -> {
+            assertThat(applied.balance()).isEqualByComparingTo("5");
+            assertThat(applied.version()).isEqualTo(3);
+        });
+        assertThat(walletWrites() - writesBefore).isEqualTo(1);
+        assertWallet("5", 3);
+    }
+
+    @Test
+    void batchRedeliveredAfterACrashBeforeItsRecordsGetsTheOutcomesKeptInTheWallet() {
+        List<WalletEvent> batch = List.of(credit("10"), debit("4"), debit("50"));
+        List<Outcome> first = store.apply(batch);
+        // The crash: the wallet was written, the records of its events never were.
+        batch.forEach(event -> dynamo.deleteItem(r -> r.tableName("wallet-events-processed")
+                .key(Map.of("event_id", AttributeValue.fromS(event.eventId())))));
+        double writesBefore = walletWrites();
+
+        List<Outcome> again = store.apply(batch);
+
+        assertThat(again).usingRecursiveComparison().isEqualTo(first);
+        assertThat(walletWrites()).isEqualTo(writesBefore);
+        assertWallet("6", 2);
+        assertThat(batch).allSatisfy(event -> assertThat(dynamo.getItem(r -> r.tableName("wallet-events-processed")
+                .key(Map.of("event_id", AttributeValue.fromS(event.eventId())))).item()).isNotEmpty());
+    }
+
+    @Test
+    void eventIdRepeatedInABatchIsAppliedOnceAndConflictsWhenItAsksForAnotherChange() {
+        WalletEvent credit = credit("10");
+        WalletEvent sameAgain = new WalletEvent(credit.eventId(), user, EventType.CREDIT, new BigDecimal("10.00"),
+                Instant.now());
+        WalletEvent other = new WalletEvent(credit.eventId(), user, EventType.DEBIT, new BigDecimal("3"),
+                Instant.now());
+
+        List<Outcome> outcomes = store.apply(List.of(credit, sameAgain, other));
+
+        assertThat(outcomes.get(1)).isSameAs(outcomes.get(0));
+        assertThat(outcomes.get(2)).isInstanceOfSatisfying(Outcome.Rejected.class,
+                rejected -> assertThat(rejected.reason()).isEqualTo(RejectionReason.EVENT_ID_CONFLICT));
+        assertWallet("10", 1);
+    }
+
+    @Test
+    void eventsOfManyUsersCostOneWalletWriteEachAndBatchedReadsAndRecords() {
+        List<WalletEvent> batch = java.util.stream.IntStream.range(0, 250).mapToObj(i -> new WalletEvent(
+                UUID.randomUUID().toString(), user + "-" + i, EventType.CREDIT, BigDecimal.ONE, Instant.now()))
+                .toList();
+        double writes = walletWrites();
+        double reads = requests("BatchGetItem");
+        double records = requests("BatchWriteItem");
+
+        assertThat(store.apply(batch)).allMatch(Outcome.Applied.class::isInstance);
+
+        assertThat(walletWrites() - writes).isEqualTo(250);
+        // 250 wallets and 250 event records: 5 reads of 100 keys; 250 records: 10 writes of 25.
+        assertThat(requests("BatchGetItem") - reads).isEqualTo(5);
+        assertThat(requests("BatchWriteItem") - records).isEqualTo(10);
+    }
+
+    private WalletEvent credit(String amount) {
+        return new WalletEvent(UUID.randomUUID().toString(), user, EventType.CREDIT, new BigDecimal(amount),
+                Instant.now());
+    }
+
+    private WalletEvent debit(String amount) {
+        return new WalletEvent(UUID.randomUUID().toString(), user, EventType.DEBIT, new BigDecimal(amount),
+                Instant.now());
+    }
+
+    private void assertWallet(String balance, long version) {
+        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName("wallet")
+                .key(Map.of("user_id", AttributeValue.fromS(user))).consistentRead(true)).item();
+        assertThat(new BigDecimal(item.get("balance").n())).isEqualByComparingTo(balance);
+        assertThat(item.get("version").n()).isEqualTo(Long.toString(version));
+    }
+
+    private static double walletWrites() {
+        return requests("UpdateItem");
+    }
+
+    private static double requests(String operation) {
+        return registry.counter("wallet.dynamodb.requests", "operation", operation).count();
+    }
+}
