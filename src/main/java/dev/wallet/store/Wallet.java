@@ -4,6 +4,8 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Map;
 
+import dev.wallet.EventType;
+
 /**
  * A user's wallet as stored: a missing wallet is balance 0 at version 0. {@code lastRun} holds the outcomes of
  * the events its last write applied or rejected, by eventId, and {@code writtenAt} the time of that write: they
@@ -13,7 +15,10 @@ record Wallet(BigDecimal balance, long version, Instant writtenAt, Map<String, R
 
     static final Wallet EMPTY = new Wallet(BigDecimal.ZERO, 0, Instant.EPOCH, Map.of());
 
-    /** One event of a wallet's last write: APPLIED or a rejection reason, with its balance and version. */
-    record RunEntry(String outcome, BigDecimal balance, long version) {
+    /**
+     * One event of a wallet's last write: what it asked for, and its outcome (APPLIED or a rejection reason) with
+     * its balance and, when applied, the version it made.
+     */
+    record RunEntry(EventType type, BigDecimal amount, String outcome, BigDecimal balance, long version) {
     }
 }

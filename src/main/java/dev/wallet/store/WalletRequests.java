@@ -28,6 +28,7 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateTimeToLiveRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
+import dev.wallet.EventType;
 import dev.wallet.Outcome;
 import dev.wallet.WalletEvent;
 import dev.wallet.config.WalletConfig;
@@ -36,8 +37,9 @@ import dev.wallet.config.WalletConfig;
  * Every DynamoDB request the service sends, and the attribute names of both tables, in one place.
  *
  * <p>Wallet table: {@code user_id} (S, key), {@code balance} (N), {@code version} (N, events applied),
- * {@code at} (S, time of the last write) and {@code last_run} (M: the outcome of each event of the last write,
- * by eventId: {@code o} APPLIED or a rejection reason, {@code b} balance, {@code v} version).
+ * {@code at} (S, time of the last write) and {@code last_run} (M: each event of the last write by eventId, with
+ * {@code t} its type (C or D), {@code a} its amount, {@code o} its outcome (APPLIED or a rejection reason),
+ * {@code b} the balance and {@code v} the version).
  * Events table: {@code event_id} (S, key), the event's {@code user_id}, {@code type}, {@code amount}, its
  * {@code outcome} (APPLIED or a rejection reason) with {@code balance}, {@code version}, {@code detail},
  * {@code at}, and {@code expires_at} (epoch seconds, the TTL attribute).
@@ -64,6 +66,8 @@ public class WalletRequests {
     static final String APPLIED = "APPLIED";
 
     // Short names inside last_run: every byte of a wallet item is billed on each of its writes.
+    private static final String ENTRY_TYPE = "t";
+    private static final String ENTRY_AMOUNT = "a";
     private static final String ENTRY_OUTCOME = "o";
     private static final String ENTRY_BALANCE = "b";
     private static final String ENTRY_VERSION = "v";
@@ -154,18 +158,20 @@ public class WalletRequests {
 
     private static Map<String, AttributeValue> runEntries(Run run) {
         Map<String, AttributeValue> entries = new HashMap<>();
-        for (Outcome outcome : run.outcomes()) {
+        for (int i = 0; i < run.events().size(); i++) {
+            WalletEvent event = run.events().get(i);
             Map<String, AttributeValue> entry = new HashMap<>();
-            if (outcome instanceof Outcome.Applied applied) {
+            entry.put(ENTRY_TYPE, s(event.type().name().substring(0, 1)));
+            entry.put(ENTRY_AMOUNT, n(event.amount()));
+            if (run.outcomes().get(i) instanceof Outcome.Applied applied) {
                 entry.put(ENTRY_OUTCOME, s(APPLIED));
                 entry.put(ENTRY_BALANCE, n(applied.balance()));
                 entry.put(ENTRY_VERSION, n(applied.version()));
-                entries.put(applied.event().eventId(), AttributeValue.fromM(entry));
-            } else if (outcome instanceof Outcome.Rejected rejected) {
+            } else if (run.outcomes().get(i) instanceof Outcome.Rejected rejected) {
                 entry.put(ENTRY_OUTCOME, s(rejected.reason().name()));
                 entry.put(ENTRY_BALANCE, n(rejected.balance()));
-                entries.put(rejected.eventId(), AttributeValue.fromM(entry));
             }
+            entries.put(event.eventId(), AttributeValue.fromM(entry));
         }
         return entries;
     }
@@ -218,8 +224,9 @@ public class WalletRequests {
 
     private static Wallet.RunEntry runEntry(Map<String, AttributeValue> entry) {
         AttributeValue version = entry.get(ENTRY_VERSION);
-        return new Wallet.RunEntry(entry.get(ENTRY_OUTCOME).s(), decimal(entry.get(ENTRY_BALANCE)),
-                version == null ? 0 : Long.parseLong(version.n()));
+        EventType type = entry.get(ENTRY_TYPE).s().equals("C") ? EventType.CREDIT : EventType.DEBIT;
+        return new Wallet.RunEntry(type, decimal(entry.get(ENTRY_AMOUNT)), entry.get(ENTRY_OUTCOME).s(),
+                decimal(entry.get(ENTRY_BALANCE)), version == null ? 0 : Long.parseLong(version.n()));
     }
 
     static BigDecimal decimal(AttributeValue value) {

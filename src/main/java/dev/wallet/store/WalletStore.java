@@ -72,46 +72,37 @@ public class WalletStore {
         }
         Snapshot snapshot = read(byUser.keySet(), firsts.keySet());
         Instant now = Instant.now();
-        List<Callable<List<Settled>>> users = byUser.values().stream()
-                .<Callable<List<Settled>>> map(run -> () -> settle(run, snapshot, now)).toList();
-        Map<String, Outcome> outcomes = new HashMap<>();
-        List<Map<String, AttributeValue>> records = new ArrayList<>();
+        List<Callable<Map<String, Known>>> users = byUser.values().stream()
+                .<Callable<Map<String, Known>>> map(run -> () -> settle(run, snapshot, now)).toList();
+        Map<String, Known> known = new HashMap<>();
+        workers.all(users).forEach(known::putAll);
         Instant expiresAt = now.plus(retention);
-        for (List<Settled> settled : workers.all(users)) {
-            for (Settled one : settled) {
-                outcomes.put(one.event().eventId(), one.outcome());
-                if (one.unrecorded()) {
-                    records.add(WalletRequests.record(one.event(), one.outcome(), expiresAt));
-                }
-            }
-        }
+        List<Map<String, AttributeValue>> records = firsts.values().stream()
+                .filter(first -> known.get(first.eventId()).unrecorded(first))
+                .map(first -> WalletRequests.record(first, known.get(first.eventId()).outcomeOf(first), expiresAt))
+                .toList();
         record(records);
-        return events.stream().map(event -> outcomeOf(event, firsts.get(event.eventId()), outcomes)).toList();
+        return events.stream().map(event -> known.get(event.eventId()).outcomeOf(event)).toList();
     }
 
-    /** An event whose eventId came earlier in the same batch shares that event's outcome, or conflicts with it. */
-    private static Outcome outcomeOf(WalletEvent event, WalletEvent first, Map<String, Outcome> outcomes) {
-        if (event == first || event.sameRequestAs(first.userId(), first.type(), first.amount())) {
-            return outcomes.get(event.eventId());
-        }
-        return conflict(event, first.userId(), first.type(), first.amount());
-    }
-
-    /** One user's events of the batch, in order: known ones get their outcome, new ones are decided and written. */
-    private List<Settled> settle(List<WalletEvent> events, Snapshot snapshot, Instant now) {
+    /**
+     * One user's events of the batch (first occurrences of their eventIds), in order: known ones are looked up,
+     * new ones are decided and written. Returns how each eventId is known now.
+     */
+    private Map<String, Known> settle(List<WalletEvent> events, Snapshot snapshot, Instant now) {
         String userId = events.get(0).userId();
         Snapshot current = snapshot;
         while (true) {
             Wallet wallet = current.wallet(userId);
-            List<Settled> settled = new ArrayList<>();
+            Map<String, Known> known = new HashMap<>();
             List<WalletEvent> fresh = new ArrayList<>();
             for (WalletEvent event : events) {
                 Map<String, AttributeValue> record = current.records().get(event.eventId());
                 Wallet.RunEntry entry = wallet.lastRun().get(event.eventId());
                 if (record != null) {
-                    settled.add(new Settled(event, earlierOutcome(event, record), false));
+                    known.put(event.eventId(), new Recorded(record));
                 } else if (entry != null) {
-                    settled.add(new Settled(event, outcomeOf(event, entry, wallet.writtenAt()), true));
+                    known.put(event.eventId(), new InLastWrite(userId, entry, wallet.writtenAt()));
                 } else {
                     fresh.add(event);
                 }
@@ -119,9 +110,9 @@ public class WalletStore {
             Run run = Run.decide(wallet, fresh, now);
             if (!run.changesWallet() || write(userId, run)) {
                 for (int i = 0; i < fresh.size(); i++) {
-                    settled.add(new Settled(fresh.get(i), run.outcomes().get(i), true));
+                    known.put(fresh.get(i).eventId(), new Decided(fresh.get(i), run.outcomes().get(i)));
                 }
-                return settled;
+                return known;
             }
             Log.debugf("Wallet %s moved since it was read, deciding its events again", userId);
             current = read(List.of(userId), events.stream().map(WalletEvent::eventId).toList());
@@ -210,13 +201,6 @@ public class WalletStore {
         throw new IllegalStateException("DynamoDB left records unprocessed " + MAX_ATTEMPTS + " times; retrying");
     }
 
-    private static Outcome outcomeOf(WalletEvent event, Wallet.RunEntry entry, Instant writtenAt) {
-        if (WalletRequests.APPLIED.equals(entry.outcome())) {
-            return new Outcome.Applied(event, entry.balance(), entry.version(), writtenAt);
-        }
-        return Run.rejected(event, RejectionReason.valueOf(entry.outcome()), entry.balance());
-    }
-
     private static Outcome earlierOutcome(WalletEvent event, Map<String, AttributeValue> record) {
         String userId = record.get(WalletRequests.USER_ID).s();
         EventType type = EventType.valueOf(record.get(WalletRequests.TYPE).s());
@@ -250,15 +234,72 @@ public class WalletStore {
                 "eventId was already used with a different " + String.join(", ", fields), null);
     }
 
+    /**
+     * How the first use of an eventId is known. Every occurrence of the eventId gets its outcome from it: the same
+     * request gets the first use's outcome, another request is a conflict.
+     */
+    private sealed interface Known {
+
+        Outcome outcomeOf(WalletEvent event);
+
+        /** Whether the first use's outcome is still to be stored under its eventId, the record of it missing. */
+        boolean unrecorded(WalletEvent first);
+    }
+
+    /** Recorded in the events table: decided earlier. */
+    private record Recorded(Map<String, AttributeValue> record) implements Known {
+
+        @Override
+        public Outcome outcomeOf(WalletEvent event) {
+            return earlierOutcome(event, record);
+        }
+
+        @Override
+        public boolean unrecorded(WalletEvent first) {
+            return false;
+        }
+    }
+
+    /** Decided by the wallet's last write, whose records were not written (a crash, another instance). */
+    private record InLastWrite(String userId, Wallet.RunEntry entry, Instant writtenAt) implements Known {
+
+        @Override
+        public Outcome outcomeOf(WalletEvent event) {
+            if (!event.sameRequestAs(userId, entry.type(), entry.amount())) {
+                return conflict(event, userId, entry.type(), entry.amount());
+            }
+            if (WalletRequests.APPLIED.equals(entry.outcome())) {
+                return new Outcome.Applied(event, entry.balance(), entry.version(), writtenAt);
+            }
+            return Run.rejected(event, RejectionReason.valueOf(entry.outcome()), entry.balance());
+        }
+
+        @Override
+        public boolean unrecorded(WalletEvent first) {
+            return first.sameRequestAs(userId, entry.type(), entry.amount());
+        }
+    }
+
+    /** Decided now, in this batch. */
+    private record Decided(WalletEvent first, Outcome outcome) implements Known {
+
+        @Override
+        public Outcome outcomeOf(WalletEvent event) {
+            return event.sameRequestAs(first.userId(), first.type(), first.amount()) ? outcome
+                    : conflict(event, first.userId(), first.type(), first.amount());
+        }
+
+        @Override
+        public boolean unrecorded(WalletEvent first) {
+            return true;
+        }
+    }
+
     /** Wallets by userId and event records by eventId, as read at one moment. */
     private record Snapshot(Map<String, Wallet> wallets, Map<String, Map<String, AttributeValue>> records) {
 
         Wallet wallet(String userId) {
             return wallets.getOrDefault(userId, Wallet.EMPTY);
         }
-    }
-
-    /** An event's outcome, and whether the events table still lacks its record. */
-    private record Settled(WalletEvent event, Outcome outcome, boolean unrecorded) {
     }
 }

@@ -85,6 +85,18 @@ final class ServerProcess {
                 });
     }
 
+    /** The most resident memory the process has used so far (Linux VmHWM), in bytes. */
+    long peakResidentBytes() {
+        try {
+            return Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status")).stream()
+                    .filter(line -> line.startsWith("VmHWM:"))
+                    .mapToLong(line -> Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024).findFirst()
+                    .orElseThrow();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     boolean isAlive() {
         return process != null && process.isAlive();
     }

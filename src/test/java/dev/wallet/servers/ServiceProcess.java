@@ -3,6 +3,7 @@ package dev.wallet.servers;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -49,8 +50,9 @@ public final class ServiceProcess {
                 "AWS_SECRET_ACCESS_KEY", "local");
     }
 
-    /** Starts it and waits until its readiness check answers 200. */
-    public void start() {
+    /** Starts it and waits until its readiness check answers 200; returns how long that took. */
+    public Duration start() {
+        long start = System.nanoTime();
         process.start();
         await("service ready").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
                 .until(() -> {
@@ -59,18 +61,38 @@ public final class ServiceProcess {
                     }
                     return ready();
                 });
+        return Duration.ofNanos(System.nanoTime() - start);
     }
 
     public boolean ready() {
         try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + httpPort + "/q/health/ready")).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            return get("/q/health/ready", HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /** Its metrics, in the Prometheus text format. */
+    public String metrics() {
+        try {
+            return get("/q/metrics", HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The most resident memory it has used so far, in bytes. */
+    public long peakResidentBytes() {
+        return process.peakResidentBytes();
+    }
+
+    private <T> HttpResponse<T> get(String path, HttpResponse.BodyHandler<T> body) throws IOException {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + httpPort + path)).build(), body);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            throw new IOException(e);
         }
     }
 

@@ -8,23 +8,36 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A loopback TCP proxy the tests put between the service and a server, to cut the line (connections reset,
- * new ones refused) and heal it again, as an outage would.
+ * new ones refused) and heal it again, as an outage would; or, for the benchmark, to hold every request for a
+ * while, as a remote server's network would.
  */
 public final class TcpProxy implements AutoCloseable {
 
     private final int port;
     private final int upstreamPort;
+    private final long requestDelayNanos;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private volatile ServerSocket listener;
 
     public TcpProxy(int upstreamPort) {
+        this(upstreamPort, Duration.ZERO);
+    }
+
+    /** Every byte sent to the server arrives {@code requestDelay} late; answers come back at once. */
+    public TcpProxy(int upstreamPort, Duration requestDelay) {
         this.port = ServerProcess.freePort();
         this.upstreamPort = upstreamPort;
+        this.requestDelayNanos = requestDelay.toNanos();
         heal();
     }
 
@@ -100,14 +113,18 @@ public final class TcpProxy implements AutoCloseable {
         }
         sockets.add(client);
         sockets.add(upstream);
-        pump(client, upstream);
-        pump(upstream, client);
+        pump(client, upstream, requestDelayNanos);
+        pump(upstream, client, 0);
     }
 
-    private void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to, long delayNanos) {
         Thread thread = new Thread(() -> {
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                in.transferTo(out);
+                if (delayNanos == 0) {
+                    in.transferTo(out);
+                } else {
+                    transferLate(in, out, delayNanos);
+                }
             } catch (IOException e) {
                 // Either side closed.
             } finally {
@@ -119,6 +136,35 @@ public final class TcpProxy implements AutoCloseable {
         }, "proxy-pump-" + port);
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** Reads on this thread, writes each chunk on another once it is {@code delayNanos} old: a delay, not a rate. */
+    private static void transferLate(InputStream in, OutputStream out, long delayNanos) throws IOException {
+        BlockingQueue<Chunk> chunks = new LinkedBlockingQueue<>();
+        Thread writer = new Thread(() -> {
+            try {
+                for (Chunk chunk = chunks.take(); chunk.bytes.length > 0; chunk = chunks.take()) {
+                    LockSupport.parkNanos(chunk.readAt + delayNanos - System.nanoTime());
+                    out.write(chunk.bytes);
+                    out.flush();
+                }
+            } catch (IOException | InterruptedException e) {
+                // Either side closed.
+            }
+        }, "proxy-delay");
+        writer.setDaemon(true);
+        writer.start();
+        byte[] buffer = new byte[16384];
+        try {
+            for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
+                chunks.add(new Chunk(Arrays.copyOf(buffer, read), System.nanoTime()));
+            }
+        } finally {
+            chunks.add(new Chunk(new byte[0], System.nanoTime()));
+        }
+    }
+
+    private record Chunk(byte[] bytes, long readAt) {
     }
 
     private static void closeQuietly(java.io.Closeable closeable) {

@@ -82,8 +82,7 @@ class WalletStoreTest {
         List<WalletEvent> batch = List.of(credit("10"), debit("4"), debit("50"));
         List<Outcome> first = store.apply(batch);
         // The crash: the wallet was written, the records of its events never were.
-        batch.forEach(event -> dynamo.deleteItem(r -> r.tableName("wallet-events-processed")
-                .key(Map.of("event_id", AttributeValue.fromS(event.eventId())))));
+        batch.forEach(WalletStoreTest::deleteRecord);
         double writesBefore = walletWrites();
 
         List<Outcome> again = store.apply(batch);
@@ -112,6 +111,35 @@ class WalletStoreTest {
     }
 
     @Test
+    void copyAfterAConflictInOneBatchGetsTheFirstUsesOutcome() {
+        WalletEvent original = debit("7");
+        Outcome first = store.apply(List.of(original)).get(0);
+        WalletEvent conflicting = new WalletEvent(original.eventId(), user, EventType.DEBIT, new BigDecimal("8"),
+                Instant.now());
+
+        List<Outcome> outcomes = store.apply(List.of(conflicting, original));
+
+        assertThat(outcomes.get(0)).isInstanceOfSatisfying(Outcome.Rejected.class,
+                rejected -> assertThat(rejected.reason()).isEqualTo(RejectionReason.EVENT_ID_CONFLICT));
+        assertThat(outcomes.get(1)).usingRecursiveComparison().isEqualTo(first);
+        assertThat(store.apply(List.of(original)).get(0)).usingRecursiveComparison().isEqualTo(first);
+    }
+
+    @Test
+    void eventIdOfTheLastWriteReusedForAnotherAmountConflictsAndLeavesTheOriginalRecorded() {
+        WalletEvent original = credit("10");
+        Outcome first = store.apply(List.of(original)).get(0);
+        deleteRecord(original);
+        WalletEvent reused = new WalletEvent(original.eventId(), user, EventType.CREDIT, new BigDecimal("11"),
+                Instant.now());
+
+        assertThat(store.apply(List.of(reused)).get(0)).isInstanceOfSatisfying(Outcome.Rejected.class,
+                rejected -> assertThat(rejected.reason()).isEqualTo(RejectionReason.EVENT_ID_CONFLICT));
+        assertThat(store.apply(List.of(original)).get(0)).usingRecursiveComparison().isEqualTo(first);
+        assertWallet("10", 1);
+    }
+
+    @Test
     void eventsOfManyUsersCostOneWalletWriteEachAndBatchedReadsAndRecords() {
         List<WalletEvent> batch = java.util.stream.IntStream.range(0, 250).mapToObj(i -> new WalletEvent(
                 UUID.randomUUID().toString(), user + "-" + i, EventType.CREDIT, BigDecimal.ONE, Instant.now()))
@@ -136,6 +164,11 @@ class WalletStoreTest {
     private WalletEvent debit(String amount) {
         return new WalletEvent(UUID.randomUUID().toString(), user, EventType.DEBIT, new BigDecimal(amount),
                 Instant.now());
+    }
+
+    private static void deleteRecord(WalletEvent event) {
+        dynamo.deleteItem(r -> r.tableName("wallet-events-processed")
+                .key(Map.of("event_id", AttributeValue.fromS(event.eventId()))));
     }
 
     private void assertWallet(String balance, long version) {

@@ -1,0 +1,155 @@
+package dev.wallet.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+
+import dev.wallet.servers.Directories;
+import dev.wallet.servers.DynamoDbLocal;
+import dev.wallet.servers.LocalServers;
+import dev.wallet.servers.TcpProxy;
+
+/**
+ * The throughput and cost benchmark ({@code ./mvnw -Pbenchmark}, see docs/benchmarks.md): DynamoDB's own
+ * ceiling, the naive GetItem/PutItem loop and the packaged service, on one local Kafka and DynamoDB Local, for a
+ * uniform and a hot-wallet workload, then the uniform one again with 5 ms added to every DynamoDB request.
+ * Prints a Markdown table. Sizes: {@code -Dbench.events}, {@code -Dbench.users}, {@code -Dbench.seconds}.
+ */
+public final class Benchmark {
+
+    private static final int EVENTS = Integer.getInteger("bench.events", 200_000);
+    private static final int USERS = Integer.getInteger("bench.users", 10_000);
+    /** How long each ceiling is measured, and each latency run lasts. */
+    private static final Duration WINDOW = Duration.ofSeconds(Integer.getInteger("bench.seconds", 20));
+    /** The service's wallet.store.concurrency, and the ceiling client's thread count. */
+    private static final int CONCURRENCY = Integer.getInteger("bench.concurrency", 16);
+    private static final int NAIVE_EVENTS = Integer.getInteger("bench.naive-events", 20_000);
+    private static final Duration DYNAMODB_DELAY = Duration.ofMillis(5);
+    private static final Path WORK = Path.of("target", "benchmark");
+
+    private Benchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Directories.deleteRecursively(WORK);
+        List<String> rows = new ArrayList<>();
+        try (LocalServers servers = LocalServers.start(WORK.resolve("servers"));
+                DynamoDbClient direct = DynamoDbLocal.client(servers.dynamo().endpoint());
+                TcpProxy slow = new TcpProxy(servers.dynamo().port(), DYNAMODB_DELAY);
+                DynamoDbClient delayed = DynamoDbLocal.client("http://127.0.0.1:" + slow.port())) {
+            createTable(direct, "ceiling");
+            createTable(direct, "naive");
+            double ceiling = Ceiling.updatesPerSecond(direct, "ceiling", CONCURRENCY, USERS, WINDOW);
+            double oneItem = Ceiling.updatesPerSecond(direct, "ceiling", 1, 1, WINDOW);
+            log("ceiling %.0f updates/s with %d threads, %.0f/s sequential on one item", ceiling, CONCURRENCY,
+                    oneItem);
+            Workload uniform = new Workload("uniform", USERS, 0);
+            rows.add(run(servers, uniform, servers.dynamo().endpoint(), direct, ceiling, "ceiling"));
+            rows.add(run(servers, new Workload("hot", USERS, 0.5), servers.dynamo().endpoint(), direct, oneItem,
+                    "one item"));
+            createTable(delayed, "ceiling-delayed");
+            double delayedCeiling = Ceiling.updatesPerSecond(delayed, "ceiling-delayed", CONCURRENCY, USERS, WINDOW);
+            log("ceiling through the 5 ms proxy %.0f updates/s", delayedCeiling);
+            rows.add(run(servers, new Workload("uniform+5ms", USERS, 0), "http://127.0.0.1:" + slow.port(), delayed,
+                    delayedCeiling, "ceiling +5ms"));
+            String report = report(ceiling, oneItem, delayedCeiling, rows);
+            System.out.println(report);
+            Files.writeString(WORK.resolve("report.md"), report);
+        }
+    }
+
+    private static String run(LocalServers servers, Workload workload, String dynamoDbEndpoint,
+            DynamoDbClient dynamo, double reference, String referenceName) throws Exception {
+        String name = "bench-" + workload.name().replaceAll("[^a-z]", "");
+        try (ServiceRun run = new ServiceRun(name, servers.kafka().bootstrapServers(), dynamoDbEndpoint,
+                CONCURRENCY, WORK)) {
+            run.fill(workload.events(name, EVENTS, 42));
+            double naive = NaiveWallet.eventsPerSecond(servers.kafka().bootstrapServers(), run.input, dynamo,
+                    "naive", Math.min(NAIVE_EVENTS, EVENTS));
+            log("%s: naive %.0f events/s", workload.name(), naive);
+            double rate = run.drain(EVENTS);
+            Cost cost = Cost.of(run.metrics(), EVENTS);
+            log("%s: service %.0f events/s, %s", workload.name(), rate, cost);
+            double paced = rate / 2;
+            List<Long> latencies = run.paced(workload.events(name + "-paced", (int) (paced * WINDOW.toSeconds()), 7),
+                    paced);
+            return "| %s | %,d | %,.0f | %,.0f (%s) | %.2f | %,.0f | %.1f | %.3f | %.2f | %s | %d / %d / %d | %.1f s | %d MB |"
+                    .formatted(workload.name(), EVENTS, rate, reference, referenceName, rate / reference, naive,
+                            rate / naive, cost.requestsPerEvent(), cost.writeUnitsPerEvent(),
+                            cost.coalescedWriteUnitsPerEvent(), percentile(latencies, 50), percentile(latencies, 95),
+                            percentile(latencies, 99), run.startup.toMillis() / 1000.0,
+                            run.peakResidentBytes() / (1024 * 1024));
+        }
+    }
+
+    /** What DynamoDB billed the service for, per event, from its own counters. */
+    record Cost(double requestsPerEvent, double writeUnitsPerEvent, double coalescedWriteUnitsPerEvent) {
+
+        static Cost of(Map<String, Double> metrics, int events) {
+            double requests = sum(metrics, "wallet_dynamodb_requests_total", "");
+            double units = sum(metrics, "wallet_dynamodb_write_units_total", "");
+            double records = sum(metrics, "wallet_dynamodb_write_units_total", "run=\"none\"");
+            double coalescedUnits = sum(metrics, "wallet_dynamodb_write_units_total", "run=\"coalesced\"");
+            double coalescedEvents = sum(metrics, "wallet_dynamodb_wallet_events_total", "run=\"coalesced\"");
+            // An event of a coalesced run costs its share of the run's wallet write, plus its own record.
+            double coalesced = coalescedEvents == 0 ? 0 : coalescedUnits / coalescedEvents + records / events;
+            return new Cost(requests / events, units / events, coalesced);
+        }
+
+        private static double sum(Map<String, Double> metrics, String name, String tag) {
+            return metrics.entrySet().stream().filter(e -> e.getKey().startsWith(name + "{"))
+                    .filter(e -> e.getKey().contains(tag)).mapToDouble(Map.Entry::getValue).sum();
+        }
+
+        @Override
+        public String toString() {
+            return "%.3f requests/event, %.2f WCU/event, %.2f WCU/event in coalesced runs".formatted(
+                    requestsPerEvent, writeUnitsPerEvent, coalescedWriteUnitsPerEvent);
+        }
+    }
+
+    private static long percentile(List<Long> sorted, int percent) {
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(percent / 100.0 * sorted.size()) - 1));
+    }
+
+    private static String report(double ceiling, double oneItem, double delayedCeiling, List<String> rows)
+            throws Exception {
+        String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                .findFirst().map(l -> l.substring(l.indexOf(':') + 2)).orElse("unknown CPU");
+        String memory = Files.readAllLines(Path.of("/proc/meminfo")).get(0).replaceAll("\\s+", " ");
+        return """
+
+                Machine: %d cores (%s), %s, Java %s. Kafka, DynamoDB Local (in memory), the service and the
+                benchmark share it. %,d events per run over %,d users; concurrency %d.
+                Ceiling: %,.0f conditional UpdateItem/s (%d threads); one item, sequential: %,.0f/s;
+                through the 5 ms proxy: %,.0f/s. Naive: GetItem + PutItem per event, one at a time.
+
+                | workload | events | service events/s | reference events/s | service / reference | naive events/s | service / naive | requests / event | WCU / event | WCU / event, coalesced runs | latency p50 / p95 / p99 ms at half load | startup to ready | peak RSS |
+                |---|---|---|---|---|---|---|---|---|---|---|---|---|
+                %s
+                """.formatted(Runtime.getRuntime().availableProcessors(), cpu, memory,
+                System.getProperty("java.version"), EVENTS, USERS, CONCURRENCY, ceiling, CONCURRENCY, oneItem,
+                delayedCeiling, String.join("\n", rows));
+    }
+
+    private static void createTable(DynamoDbClient dynamo, String table) {
+        dynamo.createTable(r -> r.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST)
+                .keySchema(KeySchemaElement.builder().attributeName("user_id").keyType(KeyType.HASH).build())
+                .attributeDefinitions(AttributeDefinition.builder().attributeName("user_id")
+                        .attributeType(ScalarAttributeType.S).build()));
+    }
+
+    private static void log(String format, Object... args) {
+        System.out.printf("BENCHMARK " + format + "%n", args);
+    }
+}

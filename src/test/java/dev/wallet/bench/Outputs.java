@@ -1,0 +1,70 @@
+package dev.wallet.bench;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** Reads the service's balance and rejection topics: when each eventId's outcome was published. */
+final class Outputs implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    final Map<String, Long> publishedAt = new ConcurrentHashMap<>();
+    final AtomicLong first = new AtomicLong(Long.MAX_VALUE);
+    final AtomicLong last = new AtomicLong();
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final Thread reader;
+
+    Outputs(String bootstrapServers, List<String> topics) {
+        Properties config = new Properties();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, "outputs-" + UUID.randomUUID());
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+        consumer.subscribe(topics);
+        reader = new Thread(this::read, "outputs");
+        reader.start();
+    }
+
+    int count() {
+        return publishedAt.size();
+    }
+
+    private void read() {
+        try {
+            while (true) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                    publishedAt.putIfAbsent(JSON.readTree(record.value()).get("eventId").asText(),
+                            record.timestamp());
+                    first.accumulateAndGet(record.timestamp(), Math::min);
+                    last.accumulateAndGet(record.timestamp(), Math::max);
+                }
+            }
+        } catch (WakeupException e) {
+            // close()
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        } finally {
+            consumer.close();
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        consumer.wakeup();
+        reader.join();
+    }
+}

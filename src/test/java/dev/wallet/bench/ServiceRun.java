@@ -1,0 +1,138 @@
+package dev.wallet.bench;
+
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Future;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import dev.wallet.servers.KafkaBroker;
+import dev.wallet.servers.ServiceProcess;
+
+/**
+ * The packaged service as its own process on its own topics and tables: drains a pre-filled topic (throughput,
+ * requests and write units per event), then takes events at a fixed rate (latency).
+ */
+final class ServiceRun implements AutoCloseable {
+
+    private static final Pattern METRIC = Pattern.compile("^(\\w+)\\{([^}]*)\\} (\\S+)$");
+
+    final String name;
+    final String input;
+    private final String bootstrapServers;
+    private final ServiceProcess service;
+    private final Outputs outputs;
+    Duration startup;
+
+    ServiceRun(String name, String bootstrapServers, String dynamoDbEndpoint, int concurrency, Path logs)
+            throws Exception {
+        this.name = name;
+        this.input = name + "-events";
+        this.bootstrapServers = bootstrapServers;
+        String balances = name + "-balances";
+        String rejections = name + "-rejected";
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            admin.createTopics(List.of(input, balances, rejections).stream()
+                    .map(topic -> new NewTopic(topic, KafkaBroker.PARTITIONS, (short) 1)).toList()).all().get();
+        }
+        this.service = new ServiceProcess(name, bootstrapServers, dynamoDbEndpoint, List.of(
+                "-Dmp.messaging.incoming.wallet-events.topic=" + input,
+                "-Dmp.messaging.incoming.wallet-events.group.id=" + name,
+                "-Dmp.messaging.outgoing.wallet-balances.topic=" + balances,
+                "-Dmp.messaging.outgoing.wallet-events-rejected.topic=" + rejections,
+                "-Dwallet.table.name=" + name + "-wallet",
+                "-Dwallet.table.events-name=" + name + "-events",
+                "-Dwallet.store.concurrency=" + concurrency), logs.resolve(name + ".log"));
+        this.outputs = new Outputs(bootstrapServers, List.of(balances, rejections));
+    }
+
+    /** Produces every event up front, as fast as the broker takes them. */
+    void fill(List<Workload.Input> events) throws Exception {
+        try (KafkaProducer<String, byte[]> producer = producer(5)) {
+            List<Future<RecordMetadata>> sent = new ArrayList<>(events.size());
+            for (Workload.Input event : events) {
+                sent.add(producer.send(new ProducerRecord<>(input, event.key(), event.value())));
+            }
+            for (Future<RecordMetadata> future : sent) {
+                future.get();
+            }
+        }
+    }
+
+    /** Starts the service and waits for all {@code count} outcomes; events per second, first to last output. */
+    double drain(int count) {
+        startup = service.start();
+        await(name + " draining").atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> outputs.count() >= count);
+        return count / ((outputs.last.get() - outputs.first.get()) / 1000.0);
+    }
+
+    /** Latencies in ms, input record timestamp to output record timestamp, at {@code rate} events per second. */
+    List<Long> paced(List<Workload.Input> events, double rate) throws Exception {
+        Map<String, Long> sentAt = new HashMap<>();
+        try (KafkaProducer<String, byte[]> producer = producer(0)) {
+            long start = System.nanoTime();
+            for (int i = 0; i < events.size(); i++) {
+                LockSupport.parkNanos(start + (long) (i * 1e9 / rate) - System.nanoTime());
+                Workload.Input event = events.get(i);
+                long now = System.currentTimeMillis();
+                sentAt.put(event.eventId(), now);
+                producer.send(new ProducerRecord<>(input, null, now, event.key(), event.value()));
+            }
+        }
+        await(name + " paced").atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(200))
+                .until(() -> sentAt.keySet().stream().allMatch(outputs.publishedAt::containsKey));
+        return sentAt.entrySet().stream().map(e -> outputs.publishedAt.get(e.getKey()) - e.getValue()).sorted()
+                .toList();
+    }
+
+    /** The service's counters, by name and tags, e.g. {@code wallet_dynamodb_requests_total{operation="UpdateItem"}}. */
+    Map<String, Double> metrics() {
+        Map<String, Double> values = new HashMap<>();
+        for (String line : service.metrics().split("\n")) {
+            Matcher matcher = METRIC.matcher(line);
+            if (matcher.matches() && matcher.group(1).startsWith("wallet_")) {
+                values.put(matcher.group(1) + "{" + matcher.group(2) + "}", Double.parseDouble(matcher.group(3)));
+            }
+        }
+        return values;
+    }
+
+    long peakResidentBytes() {
+        return service.peakResidentBytes();
+    }
+
+    private KafkaProducer<String, byte[]> producer(int lingerMs) {
+        Properties config = new Properties();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ProducerConfig.LINGER_MS_CONFIG, lingerMs);
+        return new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        try {
+            service.stop();
+        } finally {
+            outputs.close();
+        }
+    }
+}
