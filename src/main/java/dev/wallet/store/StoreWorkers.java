@@ -73,7 +73,7 @@ public class StoreWorkers {
         }
     }
 
-    private static <T> T call(Callable<T> task) {
+    static <T> T call(Callable<T> task) {
         try {
             return task.call();
         } catch (RuntimeException e) {

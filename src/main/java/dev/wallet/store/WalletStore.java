@@ -115,7 +115,8 @@ public class WalletStore {
                 return known;
             }
             Log.debugf("Wallet %s moved since it was read, deciding its events again", userId);
-            current = read(List.of(userId), events.stream().map(WalletEvent::eventId).toList());
+            // On this thread, one of the workers: waiting for other workers here could starve the pool.
+            current = readHere(List.of(userId), events.stream().map(WalletEvent::eventId).toList());
         }
     }
 
@@ -131,7 +132,21 @@ public class WalletStore {
         }
     }
 
+    /** Reads with every chunk in flight at once, on the workers. */
     private Snapshot read(Collection<String> userIds, Collection<String> eventIds) {
+        return snapshot(workers.all(reads(userIds, eventIds)));
+    }
+
+    /** Reads one chunk after the other on the calling thread. */
+    private Snapshot readHere(Collection<String> userIds, Collection<String> eventIds) {
+        List<BatchGetItemResponse> responses = new ArrayList<>();
+        for (Callable<BatchGetItemResponse> read : reads(userIds, eventIds)) {
+            responses.add(StoreWorkers.call(read));
+        }
+        return snapshot(responses);
+    }
+
+    private List<Callable<BatchGetItemResponse>> reads(Collection<String> userIds, Collection<String> eventIds) {
         List<Callable<BatchGetItemResponse>> reads = new ArrayList<>();
         List<String> users = List.copyOf(userIds);
         List<String> ids = List.copyOf(eventIds);
@@ -142,9 +157,13 @@ public class WalletStore {
                     slice(ids, users.size(), start, end));
             reads.add(() -> readAll(request));
         }
+        return reads;
+    }
+
+    private Snapshot snapshot(List<BatchGetItemResponse> responses) {
         Map<String, Wallet> wallets = new HashMap<>();
         Map<String, Map<String, AttributeValue>> records = new HashMap<>();
-        for (BatchGetItemResponse response : workers.all(reads)) {
+        for (BatchGetItemResponse response : responses) {
             response.responses().getOrDefault(requests.walletTable(), List.of()).forEach(
                     item -> wallets.put(item.get(WalletRequests.USER_ID).s(), WalletRequests.wallet(item)));
             response.responses().getOrDefault(requests.eventsTable(), List.of()).forEach(
