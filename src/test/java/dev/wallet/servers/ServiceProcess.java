@@ -28,15 +28,20 @@ public final class ServiceProcess {
     public ServiceProcess(String name, String kafkaBootstrapServers, String dynamoDbEndpoint,
             List<String> systemProperties, Path log) {
         this.httpPort = ServerProcess.freePort();
-        List<String> jvmOptions = new ArrayList<>(List.of("-Xmx256m", "-Dquarkus.http.port=" + httpPort));
+        List<String> jvmOptions = new ArrayList<>(List.of("-Dquarkus.http.port=" + httpPort));
         jvmOptions.addAll(systemProperties);
         this.process = new ServerProcess(name, command(jvmOptions),
                 environment(kafkaBootstrapServers, dynamoDbEndpoint), log);
     }
 
-    /** {@code java -jar} of the packaged service. */
+    /**
+     * {@code java -jar} of the packaged service, with the memory settings of its container image
+     * (Dockerfile.jvm): the serial collector, whose bookkeeping is far smaller than G1's on a small heap.
+     */
     static List<String> command(List<String> jvmOptions) {
-        return ServerProcess.java(jvmOptions, List.of("-jar", JAR.toString()), List.of());
+        List<String> options = new ArrayList<>(List.of("-Xmx128m", "-XX:+UseSerialGC"));
+        options.addAll(jvmOptions);
+        return ServerProcess.java(options, List.of("-jar", JAR.toString()), List.of());
     }
 
     /** The service's whole configuration, as environment variables, as it would be in production. */
