@@ -32,7 +32,7 @@ public final class Benchmark {
     /** How long each ceiling is measured, and each latency run lasts. */
     private static final Duration WINDOW = Duration.ofSeconds(Integer.getInteger("bench.seconds", 20));
     /** The service's wallet.store.concurrency, and the ceiling client's thread count. */
-    private static final int CONCURRENCY = Integer.getInteger("bench.concurrency", 16);
+    private static final int CONCURRENCY = Integer.getInteger("bench.concurrency", 32);
     private static final int NAIVE_EVENTS = Integer.getInteger("bench.naive-events", 20_000);
     private static final Duration DYNAMODB_DELAY = Duration.ofMillis(5);
     private static final Path WORK = Path.of("target", "benchmark");
@@ -64,7 +64,11 @@ public final class Benchmark {
             log("ceiling through the 5 ms proxy %.0f updates/s", delayedCeiling);
             rows.add(run(servers, new Workload("uniform+5ms", USERS, 0), "http://127.0.0.1:" + slow.port(), delayed,
                     delayedCeiling, "ceiling +5ms"));
-            String report = report(ceiling, oneItem, delayedCeiling, rows);
+            double delayedOneItem = Ceiling.updatesPerSecond(delayed, "ceiling-delayed", 1, 1, WINDOW);
+            log("one item, sequential, through the 5 ms proxy %.0f updates/s", delayedOneItem);
+            rows.add(run(servers, new Workload("hot+5ms", USERS, 0.5), "http://127.0.0.1:" + slow.port(), delayed,
+                    delayedOneItem, "one item +5ms"));
+            String report = report(ceiling, oneItem, delayedCeiling, delayedOneItem, rows);
             System.out.println(report);
             Files.writeString(WORK.resolve("report.md"), report);
         }
@@ -77,27 +81,31 @@ public final class Benchmark {
                 CONCURRENCY, WORK)) {
             run.fill(workload.events(name, EVENTS, 42));
             double naive = NaiveWallet.eventsPerSecond(servers.kafka().bootstrapServers(), run.input, dynamo,
-                    "naive", Math.min(NAIVE_EVENTS, EVENTS));
+                    "naive", Math.min(NAIVE_EVENTS, EVENTS), WINDOW);
             log("%s: naive %.0f events/s", workload.name(), naive);
             double rate = run.drain(EVENTS);
-            Cost cost = Cost.of(run.metrics(), EVENTS);
+            Cost cost = Cost.of(run.metrics(), EVENTS, run.applied());
             log("%s: service %.0f events/s, %s", workload.name(), rate, cost);
             double paced = rate / 2;
             List<Long> latencies = run.paced(workload.events(name + "-paced", (int) (paced * WINDOW.toSeconds()), 7),
                     paced);
-            return "| %s | %,d | %,.0f | %,.0f (%s) | %.2f | %,.0f | %.1f | %.3f | %.2f | %s | %d / %d / %d | %.1f s | %d MB |"
-                    .formatted(workload.name(), EVENTS, rate, reference, referenceName, rate / reference, naive,
-                            rate / naive, cost.requestsPerEvent(), cost.writeUnitsPerEvent(),
+            String row = "| %s | %,d (%.0f%% applied) | %,.0f | %,.0f (%s) | %.2f | %,.0f | %.1f | %.3f | %.2f | %.2f | %.2f | %d / %d / %d | %.1f s | %d MB |"
+                    .formatted(workload.name(), EVENTS, 100.0 * run.applied() / EVENTS, rate, reference,
+                            referenceName, rate / reference, naive, rate / naive, cost.requestsPerAppliedEvent(),
+                            cost.writeUnitsPerEvent(), cost.writeUnitsPerAppliedEvent(),
                             cost.coalescedWriteUnitsPerEvent(), percentile(latencies, 50), percentile(latencies, 95),
                             percentile(latencies, 99), run.startup.toMillis() / 1000.0,
                             run.peakResidentBytes() / (1024 * 1024));
+            log("%s", row);
+            return row;
         }
     }
 
     /** What DynamoDB billed the service for, per event, from its own counters. */
-    record Cost(double requestsPerEvent, double writeUnitsPerEvent, double coalescedWriteUnitsPerEvent) {
+    record Cost(double requestsPerAppliedEvent, double writeUnitsPerEvent, double writeUnitsPerAppliedEvent,
+            double coalescedWriteUnitsPerEvent) {
 
-        static Cost of(Map<String, Double> metrics, int events) {
+        static Cost of(Map<String, Double> metrics, int events, long applied) {
             double requests = sum(metrics, "wallet_dynamodb_requests_total", "");
             double units = sum(metrics, "wallet_dynamodb_write_units_total", "");
             double records = sum(metrics, "wallet_dynamodb_write_units_total", "run=\"none\"");
@@ -105,7 +113,7 @@ public final class Benchmark {
             double coalescedEvents = sum(metrics, "wallet_dynamodb_wallet_events_total", "run=\"coalesced\"");
             // An event of a coalesced run costs its share of the run's wallet write, plus its own record.
             double coalesced = coalescedEvents == 0 ? 0 : coalescedUnits / coalescedEvents + records / events;
-            return new Cost(requests / events, units / events, coalesced);
+            return new Cost(requests / applied, units / events, units / applied, coalesced);
         }
 
         private static double sum(Map<String, Double> metrics, String name, String tag) {
@@ -115,8 +123,9 @@ public final class Benchmark {
 
         @Override
         public String toString() {
-            return "%.3f requests/event, %.2f WCU/event, %.2f WCU/event in coalesced runs".formatted(
-                    requestsPerEvent, writeUnitsPerEvent, coalescedWriteUnitsPerEvent);
+            return "%.3f requests/applied event, %.2f WCU/event, %.2f WCU/applied event, %.2f WCU/event in coalesced runs"
+                    .formatted(requestsPerAppliedEvent, writeUnitsPerEvent, writeUnitsPerAppliedEvent,
+                            coalescedWriteUnitsPerEvent);
         }
     }
 
@@ -124,7 +133,8 @@ public final class Benchmark {
         return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(percent / 100.0 * sorted.size()) - 1));
     }
 
-    private static String report(double ceiling, double oneItem, double delayedCeiling, List<String> rows)
+    private static String report(double ceiling, double oneItem, double delayedCeiling, double delayedOneItem,
+            List<String> rows)
             throws Exception {
         String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
                 .findFirst().map(l -> l.substring(l.indexOf(':') + 2)).orElse("unknown CPU");
@@ -134,14 +144,15 @@ public final class Benchmark {
                 Machine: %d cores (%s), %s, Java %s. Kafka, DynamoDB Local (in memory), the service and the
                 benchmark share it. %,d events per run over %,d users; concurrency %d.
                 Ceiling: %,.0f conditional UpdateItem/s (%d threads); one item, sequential: %,.0f/s;
-                through the 5 ms proxy: %,.0f/s. Naive: GetItem + PutItem per event, one at a time.
+                through the 5 ms proxy: %,.0f/s, and %,.0f/s on one item. Naive: GetItem + PutItem per event, one
+                at a time (at most %,d events or %d s).
 
-                | workload | events | service events/s | reference events/s | service / reference | naive events/s | service / naive | requests / event | WCU / event | WCU / event, coalesced runs | latency p50 / p95 / p99 ms at half load | startup to ready | peak RSS |
-                |---|---|---|---|---|---|---|---|---|---|---|---|---|
+                | workload | events | service events/s | reference events/s | service / reference | naive events/s | service / naive | requests / applied event | WCU / event | WCU / applied event | WCU / event of coalesced runs | latency p50 / p95 / p99 ms at half load | startup to ready | peak RSS |
+                |---|---|---|---|---|---|---|---|---|---|---|---|---|---|
                 %s
                 """.formatted(Runtime.getRuntime().availableProcessors(), cpu, memory,
                 System.getProperty("java.version"), EVENTS, USERS, CONCURRENCY, ceiling, CONCURRENCY, oneItem,
-                delayedCeiling, String.join("\n", rows));
+                delayedCeiling, delayedOneItem, NAIVE_EVENTS, WINDOW.toSeconds(), String.join("\n", rows));
     }
 
     private static void createTable(DynamoDbClient dynamo, String table) {

@@ -29,12 +29,23 @@ final class Ceiling {
         AtomicBoolean measuring = new AtomicBoolean();
         AtomicBoolean done = new AtomicBoolean();
         ExecutorService executor = Executors.newFixedThreadPool(threads);
+        try {
+            return measure(executor, dynamo, table, threads, users, window, measuring, done);
+        } finally {
+            done.set(true);
+            executor.shutdownNow();
+        }
+    }
+
+    private static double measure(ExecutorService executor, DynamoDbClient dynamo, String table, int threads,
+            int users, Duration window, AtomicBoolean measuring, AtomicBoolean done) throws Exception {
         List<Future<Long>> counts = new ArrayList<>();
+        String run = "ceiling-" + System.nanoTime() + "-";
         for (int t = 0; t < threads; t++) {
             int thread = t;
-            counts.add(executor.submit(() -> update(dynamo, table, thread, threads, users, measuring, done)));
+            counts.add(executor.submit(() -> update(dynamo, table, run, thread, threads, users, measuring, done)));
         }
-        Thread.sleep(2_000); // warm-up: connections, JIT
+        Thread.sleep(10_000); // warm-up: connections, and the JIT of DynamoDB Local as much as of this client
         measuring.set(true);
         long start = System.nanoTime();
         Thread.sleep(window.toMillis());
@@ -44,16 +55,16 @@ final class Ceiling {
         for (Future<Long> count : counts) {
             total += count.get();
         }
-        executor.shutdown();
         return total / seconds;
     }
 
-    private static long update(DynamoDbClient dynamo, String table, int thread, int threads, int users,
-            AtomicBoolean measuring, AtomicBoolean done) {
+    private static long update(DynamoDbClient dynamo, String table, String run, int thread, int threads,
+            int users, AtomicBoolean measuring, AtomicBoolean done) {
         Map<String, Long> versions = new HashMap<>();
         long count = 0;
-        for (int i = thread; !done.get(); i += threads) {
-            String user = "ceiling-" + (users == 1 ? 0 : i % users);
+        int own = Math.max(1, users / threads);
+        for (long i = 0; !done.get(); i++) {
+            String user = run + thread + "-" + (i % own);
             long version = versions.getOrDefault(user, 0L);
             Map<String, AttributeValue> values = new HashMap<>(Map.of(
                     ":balance", AttributeValue.fromN(BigDecimal.valueOf(version * 100 + 100, 2).toPlainString()),

@@ -29,15 +29,16 @@ final class NaiveWallet {
     private NaiveWallet() {
     }
 
-    /** Events per second over the first {@code limit} events of the topic. */
+    /** Events per second over the first {@code limit} events of the topic, or as many as come in {@code window}. */
     static double eventsPerSecond(String bootstrapServers, String topic, DynamoDbClient dynamo, String table,
-            int limit) throws Exception {
+            int limit, Duration window) throws Exception {
         Properties config = new Properties();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ConsumerConfig.GROUP_ID_CONFIG, "naive-" + topic);
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         int done = 0;
         long start = 0;
+        long deadline = System.nanoTime() + window.toNanos();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
                 new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topic));
@@ -47,7 +48,8 @@ final class NaiveWallet {
                         start = System.nanoTime();
                     }
                     apply(dynamo, table, JSON.readTree(record.value()));
-                    if (++done == limit) {
+                    if (++done == limit || System.nanoTime() > deadline) {
+                        limit = done;
                         break;
                     }
                 }

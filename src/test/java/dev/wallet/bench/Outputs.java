@@ -25,17 +25,25 @@ final class Outputs implements AutoCloseable {
     final Map<String, Long> publishedAt = new ConcurrentHashMap<>();
     final AtomicLong first = new AtomicLong(Long.MAX_VALUE);
     final AtomicLong last = new AtomicLong();
+    final AtomicLong applied = new AtomicLong();
+    private final String balances;
     private final KafkaConsumer<String, byte[]> consumer;
     private final Thread reader;
 
-    Outputs(String bootstrapServers, List<String> topics) {
+    /** Reads {@code balances} and {@code rejections}. */
+    Outputs(String bootstrapServers, String balances, String rejections) {
+        this.balances = balances;
         Properties config = new Properties();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ConsumerConfig.GROUP_ID_CONFIG, "outputs-" + UUID.randomUUID());
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // Few, large fetches: this reader shares the machine, and the timestamps it reads do not depend on it.
+        config.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 1 << 20);
+        config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 200);
         consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
-        consumer.subscribe(topics);
+        consumer.subscribe(List.of(balances, rejections));
         reader = new Thread(this::read, "outputs");
+        reader.setDaemon(true);
         reader.start();
     }
 
@@ -47,8 +55,11 @@ final class Outputs implements AutoCloseable {
         try {
             while (true) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-                    publishedAt.putIfAbsent(JSON.readTree(record.value()).get("eventId").asText(),
-                            record.timestamp());
+                    String eventId = JSON.readTree(record.value()).get("eventId").asText();
+                    if (publishedAt.putIfAbsent(eventId, record.timestamp()) == null
+                            && record.topic().equals(balances)) {
+                        applied.incrementAndGet();
+                    }
                     first.accumulateAndGet(record.timestamp(), Math::min);
                     last.accumulateAndGet(record.timestamp(), Math::max);
                 }

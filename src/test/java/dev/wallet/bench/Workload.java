@@ -15,7 +15,10 @@ record Workload(String name, int users, double hotShare) {
     record Input(String key, byte[] value, String eventId) {
     }
 
-    /** {@code count} valid events, 60% credits and 40% debits of 1.00 to 100.00 (some overdraw); seeded. */
+    /**
+     * {@code count} valid events, seeded: 60% credits of 1.00 to 100.00, 40% debits of 1.00 to 50.00, so that
+     * wallets fill up and debits overdraw mostly early on, as in a wallet people pay into before they spend.
+     */
     List<Input> events(String prefix, int count, long seed) {
         Random random = new Random(seed);
         List<Input> events = new ArrayList<>(count);
@@ -23,7 +26,7 @@ record Workload(String name, int users, double hotShare) {
             String userId = random.nextDouble() < hotShare ? HOT_USER : "user-" + random.nextInt(users);
             String eventId = prefix + "-" + i;
             String type = random.nextInt(10) < 6 ? "CREDIT" : "DEBIT";
-            BigDecimal amount = BigDecimal.valueOf(100 + random.nextInt(9_901), 2);
+            BigDecimal amount = BigDecimal.valueOf(100 + random.nextInt(type.equals("CREDIT") ? 9_901 : 4_901), 2);
             String json = "{\"eventId\":\"%s\",\"userId\":\"%s\",\"type\":\"%s\",\"amount\":\"%s\"}"
                     .formatted(eventId, userId, type, amount.toPlainString());
             events.add(new Input(userId, json.getBytes(StandardCharsets.UTF_8), eventId));
