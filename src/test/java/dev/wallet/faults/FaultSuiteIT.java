@@ -18,7 +18,7 @@ import dev.wallet.servers.ServiceProcess;
  */
 class FaultSuiteIT {
 
-    private static final int EVENTS = Integer.getInteger("faults.events", 20_000);
+    private static final int EVENTS = Integer.getInteger("faults.events", 40_000);
     private static final int USERS = Integer.getInteger("faults.users", 500);
     private static final long SEED = Long.getLong("faults.seed", 20261126L);
 
