@@ -58,19 +58,27 @@ public class StoreWorkers {
         }
         List<Future<T>> futures = tasks.stream().map(executor::submit).toList();
         List<T> results = new ArrayList<>(tasks.size());
-        try {
-            for (Future<T> future : futures) {
+        RuntimeException failure = null;
+        // Every task ends before this returns or throws: a batch retried while some of its writes still run
+        // would race with itself.
+        for (Future<T> future : futures) {
+            try {
                 results.add(future.get());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                futures.forEach(f -> f.cancel(true));
+                throw new IllegalStateException("Interrupted while DynamoDB requests were in flight", e);
+            } catch (ExecutionException e) {
+                if (failure == null) {
+                    failure = e.getCause() instanceof RuntimeException runtime ? runtime
+                            : new IllegalStateException(e.getCause());
+                }
             }
-            return results;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while DynamoDB requests were in flight", e);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
-        } finally {
-            futures.forEach(future -> future.cancel(false));
         }
+        if (failure != null) {
+            throw failure;
+        }
+        return results;
     }
 
     static <T> T call(Callable<T> task) {

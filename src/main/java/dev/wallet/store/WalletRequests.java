@@ -143,7 +143,8 @@ public class WalletRequests {
         String condition;
         if (run.before().version() == 0) {
             // A wallet without a version (missing, or written by an older tool) has had no event applied.
-            condition = "attribute_not_exists(#version)";
+            condition = "attribute_not_exists(#version) OR #version = :expected";
+            values.put(":expected", n(0));
         } else {
             condition = "#version = :expected";
             values.put(":expected", n(run.before().version()));

@@ -108,6 +108,10 @@ public class WalletStore {
                 }
             }
             Run run = Run.decide(wallet, fresh, now);
+            if (run.changesWallet()) {
+                // This write replaces last_run: the events known only from it must be recorded first.
+                recordHere(events, known);
+            }
             if (!run.changesWallet() || write(userId, run)) {
                 for (int i = 0; i < fresh.size(); i++) {
                     known.put(fresh.get(i).eventId(), new Decided(fresh.get(i), run.outcomes().get(i)));
@@ -117,6 +121,18 @@ public class WalletStore {
             Log.debugf("Wallet %s moved since it was read, deciding its events again", userId);
             // On this thread, one of the workers: waiting for other workers here could starve the pool.
             current = readHere(List.of(userId), events.stream().map(WalletEvent::eventId).toList());
+        }
+    }
+
+    private void recordHere(List<WalletEvent> events, Map<String, Known> known) {
+        Instant expiresAt = Instant.now().plus(retention);
+        List<Map<String, AttributeValue>> recovered = events.stream()
+                .filter(event -> known.get(event.eventId()) instanceof InLastWrite last && last.unrecorded(event))
+                .map(event -> WalletRequests.record(event, known.get(event.eventId()).outcomeOf(event), expiresAt))
+                .toList();
+        for (int start = 0; start < recovered.size(); start += WalletRequests.MAX_WRITE_ITEMS) {
+            writeAll(requests.record(recovered.subList(start,
+                    Math.min(recovered.size(), start + WalletRequests.MAX_WRITE_ITEMS))));
         }
     }
 
@@ -132,51 +148,50 @@ public class WalletStore {
         }
     }
 
-    /** Reads with every chunk in flight at once, on the workers. */
+    // Wallets first, records after: an applied event is always in its wallet's last_run or in the events table
+    // (a wallet write replaces last_run only once those events are recorded), so an event missing from both
+    // reads was not applied before the wallet read; if another writer applies it later, the wallet write
+    // of this batch fails on the version and everything is read again.
+
+    /** Reads with every chunk of a table in flight at once, on the workers. */
     private Snapshot read(Collection<String> userIds, Collection<String> eventIds) {
-        return snapshot(workers.all(reads(userIds, eventIds)));
+        List<BatchGetItemResponse> wallets = workers.all(reads(userIds, List.of()));
+        return snapshot(wallets, workers.all(reads(List.of(), eventIds)));
     }
 
     /** Reads one chunk after the other on the calling thread. */
     private Snapshot readHere(Collection<String> userIds, Collection<String> eventIds) {
-        List<BatchGetItemResponse> responses = new ArrayList<>();
-        for (Callable<BatchGetItemResponse> read : reads(userIds, eventIds)) {
-            responses.add(StoreWorkers.call(read));
-        }
-        return snapshot(responses);
+        List<BatchGetItemResponse> wallets = reads(userIds, List.of()).stream().map(StoreWorkers::call).toList();
+        return snapshot(wallets, reads(List.of(), eventIds).stream().map(StoreWorkers::call).toList());
     }
 
     private List<Callable<BatchGetItemResponse>> reads(Collection<String> userIds, Collection<String> eventIds) {
         List<Callable<BatchGetItemResponse>> reads = new ArrayList<>();
         List<String> users = List.copyOf(userIds);
         List<String> ids = List.copyOf(eventIds);
-        int total = users.size() + ids.size();
-        for (int start = 0; start < total; start += WalletRequests.MAX_READ_KEYS) {
-            int end = Math.min(total, start + WalletRequests.MAX_READ_KEYS);
-            BatchGetItemRequest request = requests.read(slice(users, 0, start, end),
-                    slice(ids, users.size(), start, end));
+        for (int start = 0; start < users.size(); start += WalletRequests.MAX_READ_KEYS) {
+            BatchGetItemRequest request = requests.read(chunk(users, start), List.of());
+            reads.add(() -> readAll(request));
+        }
+        for (int start = 0; start < ids.size(); start += WalletRequests.MAX_READ_KEYS) {
+            BatchGetItemRequest request = requests.read(List.of(), chunk(ids, start));
             reads.add(() -> readAll(request));
         }
         return reads;
     }
 
-    private Snapshot snapshot(List<BatchGetItemResponse> responses) {
-        Map<String, Wallet> wallets = new HashMap<>();
-        Map<String, Map<String, AttributeValue>> records = new HashMap<>();
-        for (BatchGetItemResponse response : responses) {
-            response.responses().getOrDefault(requests.walletTable(), List.of()).forEach(
-                    item -> wallets.put(item.get(WalletRequests.USER_ID).s(), WalletRequests.wallet(item)));
-            response.responses().getOrDefault(requests.eventsTable(), List.of()).forEach(
-                    item -> records.put(item.get(WalletRequests.EVENT_ID).s(), item));
-        }
-        return new Snapshot(wallets, records);
+    private static List<String> chunk(List<String> keys, int start) {
+        return keys.subList(start, Math.min(keys.size(), start + WalletRequests.MAX_READ_KEYS));
     }
 
-    /** The part of {@code list}, which sits at {@code offset} in the keys, that falls in [start, end). */
-    private static List<String> slice(List<String> list, int offset, int start, int end) {
-        int from = Math.max(0, Math.min(list.size(), start - offset));
-        int to = Math.max(0, Math.min(list.size(), end - offset));
-        return list.subList(from, to);
+    private Snapshot snapshot(List<BatchGetItemResponse> walletReads, List<BatchGetItemResponse> recordReads) {
+        Map<String, Wallet> wallets = new HashMap<>();
+        walletReads.forEach(response -> response.responses().getOrDefault(requests.walletTable(), List.of())
+                .forEach(item -> wallets.put(item.get(WalletRequests.USER_ID).s(), WalletRequests.wallet(item))));
+        Map<String, Map<String, AttributeValue>> records = new HashMap<>();
+        recordReads.forEach(response -> response.responses().getOrDefault(requests.eventsTable(), List.of())
+                .forEach(item -> records.put(item.get(WalletRequests.EVENT_ID).s(), item)));
+        return new Snapshot(wallets, records);
     }
 
     /** DynamoDB may leave keys unprocessed (throttling, size): ask for them again, and give up after a few tries. */

@@ -140,6 +140,16 @@ class WalletStoreTest {
     }
 
     @Test
+    void walletWrittenByAnotherToolAtVersionZeroTakesEvents() {
+        dynamo.putItem(r -> r.tableName("wallet").item(Map.of("user_id", AttributeValue.fromS(user),
+                "balance", AttributeValue.fromN("10"), "version", AttributeValue.fromN("0"))));
+
+        assertThat(store.apply(List.of(debit("4"))).get(0)).isInstanceOf(Outcome.Applied.class);
+
+        assertWallet("6", 1);
+    }
+
+    @Test
     void eventsOfManyUsersCostOneWalletWriteEachAndBatchedReadsAndRecords() {
         List<WalletEvent> batch = java.util.stream.IntStream.range(0, 250).mapToObj(i -> new WalletEvent(
                 UUID.randomUUID().toString(), user + "-" + i, EventType.CREDIT, BigDecimal.ONE, Instant.now()))
@@ -151,8 +161,8 @@ class WalletStoreTest {
         assertThat(store.apply(batch)).allMatch(Outcome.Applied.class::isInstance);
 
         assertThat(walletWrites() - writes).isEqualTo(250);
-        // 250 wallets and 250 event records: 5 reads of 100 keys; 250 records: 10 writes of 25.
-        assertThat(requests("BatchGetItem") - reads).isEqualTo(5);
+        // 250 wallets, then 250 event records, 100 keys per read: 3 + 3; 250 records: 10 writes of 25.
+        assertThat(requests("BatchGetItem") - reads).isEqualTo(6);
         assertThat(requests("BatchWriteItem") - records).isEqualTo(10);
     }
 
