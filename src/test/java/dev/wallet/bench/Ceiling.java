@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -24,46 +23,40 @@ final class Ceiling {
     private Ceiling() {
     }
 
+    /** Warm-up before counting: connections, and the JIT of DynamoDB Local as much as of this client. */
+    private static final Duration WARM_UP = Duration.ofSeconds(10);
+
     static double updatesPerSecond(DynamoDbClient dynamo, String table, int threads, int users, Duration window)
             throws Exception {
-        AtomicBoolean measuring = new AtomicBoolean();
-        AtomicBoolean done = new AtomicBoolean();
+        // Every thread updates until the same deadline and counts only the updates it completes after the
+        // warm-up: the figure is those updates over the window.
+        long counting = System.nanoTime() + WARM_UP.toNanos();
+        long deadline = counting + window.toNanos();
+        String run = "ceiling-" + System.nanoTime() + "-";
         ExecutorService executor = Executors.newFixedThreadPool(threads);
         try {
-            return measure(executor, dynamo, table, threads, users, window, measuring, done);
+            List<Future<Long>> counts = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                counts.add(executor.submit(() -> update(dynamo, table, run, thread, threads, users, counting,
+                        deadline)));
+            }
+            long total = 0;
+            for (Future<Long> count : counts) {
+                total += count.get();
+            }
+            return total / (window.toNanos() / 1e9);
         } finally {
-            done.set(true);
             executor.shutdownNow();
         }
     }
 
-    private static double measure(ExecutorService executor, DynamoDbClient dynamo, String table, int threads,
-            int users, Duration window, AtomicBoolean measuring, AtomicBoolean done) throws Exception {
-        List<Future<Long>> counts = new ArrayList<>();
-        String run = "ceiling-" + System.nanoTime() + "-";
-        for (int t = 0; t < threads; t++) {
-            int thread = t;
-            counts.add(executor.submit(() -> update(dynamo, table, run, thread, threads, users, measuring, done)));
-        }
-        Thread.sleep(10_000); // warm-up: connections, and the JIT of DynamoDB Local as much as of this client
-        measuring.set(true);
-        long start = System.nanoTime();
-        Thread.sleep(window.toMillis());
-        done.set(true);
-        double seconds = (System.nanoTime() - start) / 1e9;
-        long total = 0;
-        for (Future<Long> count : counts) {
-            total += count.get();
-        }
-        return total / seconds;
-    }
-
     private static long update(DynamoDbClient dynamo, String table, String run, int thread, int threads,
-            int users, AtomicBoolean measuring, AtomicBoolean done) {
+            int users, long counting, long deadline) {
         Map<String, Long> versions = new HashMap<>();
         long count = 0;
         int own = Math.max(1, users / threads);
-        for (long i = 0; !done.get(); i++) {
+        for (long i = 0; System.nanoTime() < deadline; i++) {
             String user = run + thread + "-" + (i % own);
             long version = versions.getOrDefault(user, 0L);
             Map<String, AttributeValue> values = new HashMap<>(Map.of(
@@ -88,7 +81,8 @@ final class Ceiling {
             } catch (ConditionalCheckFailedException e) {
                 throw new IllegalStateException("Each thread owns its users: nobody else writes them", e);
             }
-            if (measuring.get()) {
+            long now = System.nanoTime();
+            if (now >= counting && now < deadline) {
                 count++;
             }
         }

@@ -42,14 +42,13 @@ final class NaiveWallet {
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
                 new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topic));
-            while (done < limit) {
+            while (done < limit && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     if (start == 0) {
                         start = System.nanoTime();
                     }
                     apply(dynamo, table, JSON.readTree(record.value()));
-                    if (++done == limit || System.nanoTime() > deadline) {
-                        limit = done;
+                    if (++done == limit || System.nanoTime() >= deadline) {
                         break;
                     }
                 }
