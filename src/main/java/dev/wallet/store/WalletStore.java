@@ -110,7 +110,7 @@ public class WalletStore {
             Run run = Run.decide(wallet, fresh, now);
             if (run.changesWallet()) {
                 // This write replaces last_run: the events known only from it must be recorded first.
-                recordHere(events, known);
+                recordHere(events, known, now);
             }
             if (!run.changesWallet() || write(userId, run)) {
                 for (int i = 0; i < fresh.size(); i++) {
@@ -124,8 +124,9 @@ public class WalletStore {
         }
     }
 
-    private void recordHere(List<WalletEvent> events, Map<String, Known> known) {
-        Instant expiresAt = Instant.now().plus(retention);
+    /** Records them on this thread, and from then on knows them as recorded, so they are not written twice. */
+    private void recordHere(List<WalletEvent> events, Map<String, Known> known, Instant now) {
+        Instant expiresAt = now.plus(retention);
         List<Map<String, AttributeValue>> recovered = events.stream()
                 .filter(event -> known.get(event.eventId()) instanceof InLastWrite last && last.unrecorded(event))
                 .map(event -> WalletRequests.record(event, known.get(event.eventId()).outcomeOf(event), expiresAt))
@@ -134,6 +135,7 @@ public class WalletStore {
             writeAll(requests.record(recovered.subList(start,
                     Math.min(recovered.size(), start + WalletRequests.MAX_WRITE_ITEMS))));
         }
+        recovered.forEach(record -> known.put(record.get(WalletRequests.EVENT_ID).s(), new Recorded(record)));
     }
 
     /** False when another writer moved the wallet since the run was decided. */

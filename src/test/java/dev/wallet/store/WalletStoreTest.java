@@ -95,6 +95,22 @@ class WalletStoreTest {
     }
 
     @Test
+    void eventOnlyInTheLastWriteIsRecordedOnceBeforeANewWriteReplacesIt() {
+        WalletEvent crashed = credit("10");
+        Outcome first = store.apply(List.of(crashed)).get(0);
+        deleteRecord(crashed);
+        double recordUnits = recordWriteUnits();
+
+        List<Outcome> outcomes = store.apply(List.of(crashed, credit("5")));
+
+        assertThat(outcomes.get(0)).usingRecursiveComparison().isEqualTo(first);
+        assertWallet("15", 2);
+        assertThat(store.apply(List.of(crashed)).get(0)).usingRecursiveComparison().isEqualTo(first);
+        // One record each for the recovered event and the new one: nothing written twice.
+        assertThat(recordWriteUnits() - recordUnits).isEqualTo(2);
+    }
+
+    @Test
     void eventIdRepeatedInABatchIsAppliedOnceAndConflictsWhenItAsksForAnotherChange() {
         WalletEvent credit = credit("10");
         WalletEvent sameAgain = new WalletEvent(credit.eventId(), user, EventType.CREDIT, new BigDecimal("10.00"),
@@ -190,6 +206,11 @@ class WalletStoreTest {
 
     private static double walletWrites() {
         return requests("UpdateItem");
+    }
+
+    private static double recordWriteUnits() {
+        return registry.counter("wallet.dynamodb.write.units", "table", "wallet-events-processed", "run", "none")
+                .count();
     }
 
     private static double requests(String operation) {
