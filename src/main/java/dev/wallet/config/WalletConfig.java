@@ -57,6 +57,13 @@ public interface WalletConfig {
          */
         @WithDefault("32")
         int concurrency();
+
+        /**
+         * Wallets kept in memory, so that a user's next events skip reading the wallet; about half a kilobyte
+         * each (more for wallets whose last write carried many events).
+         */
+        @WithDefault("20000")
+        long cachedWallets();
     }
 
     interface Idempotency {

@@ -3,7 +3,9 @@ package dev.wallet.store;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import dev.wallet.Amounts;
 import dev.wallet.EventType;
@@ -35,6 +37,22 @@ record Run(Wallet before, List<WalletEvent> events, List<Outcome> outcomes, BigD
             }
         }
         return new Run(wallet, events, outcomes, balance, version, at);
+    }
+
+    /** The wallet once this run is written: its events become the wallet's last_run. */
+    Wallet after() {
+        Map<String, Wallet.RunEntry> lastRun = new HashMap<>();
+        for (int i = 0; i < events.size(); i++) {
+            WalletEvent event = events.get(i);
+            if (outcomes.get(i) instanceof Outcome.Applied applied) {
+                lastRun.put(event.eventId(), new Wallet.RunEntry(event.type(), event.amount(),
+                        WalletRequests.APPLIED, applied.balance(), applied.version()));
+            } else if (outcomes.get(i) instanceof Outcome.Rejected rejected) {
+                lastRun.put(event.eventId(), new Wallet.RunEntry(event.type(), event.amount(),
+                        rejected.reason().name(), rejected.balance(), 0));
+            }
+        }
+        return new Wallet(balance, version, at, lastRun);
     }
 
     /** Only rejections leave the wallet as it is: nothing to write, they are judged the same way again. */

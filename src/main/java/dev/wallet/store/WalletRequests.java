@@ -159,21 +159,17 @@ public class WalletRequests {
 
     private static Map<String, AttributeValue> runEntries(Run run) {
         Map<String, AttributeValue> entries = new HashMap<>();
-        for (int i = 0; i < run.events().size(); i++) {
-            WalletEvent event = run.events().get(i);
+        run.after().lastRun().forEach((eventId, runEntry) -> {
             Map<String, AttributeValue> entry = new HashMap<>();
-            entry.put(ENTRY_TYPE, s(event.type().name().substring(0, 1)));
-            entry.put(ENTRY_AMOUNT, n(event.amount()));
-            if (run.outcomes().get(i) instanceof Outcome.Applied applied) {
-                entry.put(ENTRY_OUTCOME, s(APPLIED));
-                entry.put(ENTRY_BALANCE, n(applied.balance()));
-                entry.put(ENTRY_VERSION, n(applied.version()));
-            } else if (run.outcomes().get(i) instanceof Outcome.Rejected rejected) {
-                entry.put(ENTRY_OUTCOME, s(rejected.reason().name()));
-                entry.put(ENTRY_BALANCE, n(rejected.balance()));
+            entry.put(ENTRY_TYPE, s(runEntry.type().name().substring(0, 1)));
+            entry.put(ENTRY_AMOUNT, n(runEntry.amount()));
+            entry.put(ENTRY_OUTCOME, s(runEntry.outcome()));
+            entry.put(ENTRY_BALANCE, n(runEntry.balance()));
+            if (runEntry.version() > 0) {
+                entry.put(ENTRY_VERSION, n(runEntry.version()));
             }
-            entries.put(event.eventId(), AttributeValue.fromM(entry));
-        }
+            entries.put(eventId, AttributeValue.fromM(entry));
+        });
         return entries;
     }
 

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,7 +33,8 @@ import dev.wallet.config.WalletConfig;
 /**
  * Applies a batch of events to DynamoDB, each exactly once per eventId, in order per user. For a batch:
  * <ol>
- * <li>one consistent BatchGetItem per 100 keys reads the wallets and the records of the events' ids;</li>
+ * <li>one consistent BatchGetItem per 100 keys reads the wallets not cached ({@link WalletCache}), then the
+ * records of the events' ids;</li>
  * <li>per user, the new events are decided in order against the wallet read, and the result is written in one
  * UpdateItem conditional on the wallet's version (a hot wallet is written once per batch, not per event), which
  * also keeps those events' outcomes in the wallet item ({@code last_run});</li>
@@ -50,14 +52,16 @@ public class WalletStore {
     private final WalletRequests requests;
     private final StoreWorkers workers;
     private final StoreMetrics metrics;
+    private final WalletCache cache;
     private final Duration retention;
 
     public WalletStore(DynamoDbClient dynamo, WalletRequests requests, StoreWorkers workers, StoreMetrics metrics,
-            WalletConfig config) {
+            WalletCache cache, WalletConfig config) {
         this.dynamo = dynamo;
         this.requests = requests;
         this.workers = workers;
         this.metrics = metrics;
+        this.cache = cache;
         this.retention = config.idempotency().retention();
     }
 
@@ -108,6 +112,12 @@ public class WalletStore {
                 }
             }
             Run run = Run.decide(wallet, fresh, now);
+            if (!run.changesWallet() && !fresh.isEmpty() && current.cached(userId)) {
+                // Nothing to write means no conditional write to catch a stale wallet: rejections are final, so
+                // they are judged on the wallet as it is now, not as this instance last saw it.
+                current = readHere(List.of(userId), events.stream().map(WalletEvent::eventId).toList());
+                continue;
+            }
             if (run.changesWallet()) {
                 // This write replaces last_run: the events known only from it must be recorded first.
                 recordHere(events, known, now);
@@ -141,9 +151,11 @@ public class WalletStore {
     /** False when another writer moved the wallet since the run was decided. */
     private boolean write(String userId, Run run) {
         metrics.request("UpdateItem");
+        cache.forget(userId);
         try {
             UpdateItemResponse response = dynamo.updateItem(requests.write(userId, run));
             metrics.walletWritten(response.consumedCapacity(), run.events().size());
+            cache.put(userId, run.after());
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;
@@ -153,18 +165,30 @@ public class WalletStore {
     // Wallets first, records after: an applied event is always in its wallet's last_run or in the events table
     // (a wallet write replaces last_run only once those events are recorded), so an event missing from both
     // reads was not applied before the wallet read; if another writer applies it later, the wallet write
-    // of this batch fails on the version and everything is read again.
+    // of this batch fails on the version and everything is read again. A cached wallet is a wallet read (or
+    // written) earlier still: the same holds.
 
-    /** Reads with every chunk of a table in flight at once, on the workers. */
+    /** Reads the wallets not cached, then the records, with every chunk of a table in flight at once. */
     private Snapshot read(Collection<String> userIds, Collection<String> eventIds) {
-        List<BatchGetItemResponse> wallets = workers.all(reads(userIds, List.of()));
-        return snapshot(wallets, workers.all(reads(List.of(), eventIds)));
+        Map<String, Wallet> cached = new HashMap<>();
+        List<String> missing = new ArrayList<>();
+        for (String userId : userIds) {
+            Wallet wallet = cache.get(userId);
+            if (wallet == null) {
+                missing.add(userId);
+            } else {
+                cached.put(userId, wallet);
+            }
+        }
+        List<BatchGetItemResponse> wallets = workers.all(reads(missing, List.of()));
+        return snapshot(cached, missing, wallets, workers.all(reads(List.of(), eventIds)));
     }
 
-    /** Reads one chunk after the other on the calling thread. */
+    /** Reads one chunk after the other on the calling thread, none from the cache. */
     private Snapshot readHere(Collection<String> userIds, Collection<String> eventIds) {
         List<BatchGetItemResponse> wallets = reads(userIds, List.of()).stream().map(StoreWorkers::call).toList();
-        return snapshot(wallets, reads(List.of(), eventIds).stream().map(StoreWorkers::call).toList());
+        return snapshot(Map.of(), userIds, wallets,
+                reads(List.of(), eventIds).stream().map(StoreWorkers::call).toList());
     }
 
     private List<Callable<BatchGetItemResponse>> reads(Collection<String> userIds, Collection<String> eventIds) {
@@ -186,14 +210,20 @@ public class WalletStore {
         return keys.subList(start, Math.min(keys.size(), start + WalletRequests.MAX_READ_KEYS));
     }
 
-    private Snapshot snapshot(List<BatchGetItemResponse> walletReads, List<BatchGetItemResponse> recordReads) {
-        Map<String, Wallet> wallets = new HashMap<>();
+    /** The wallets cached and the ones read (a missing wallet is empty), which are cached from now on. */
+    private Snapshot snapshot(Map<String, Wallet> cached, Collection<String> readUserIds,
+            List<BatchGetItemResponse> walletReads, List<BatchGetItemResponse> recordReads) {
+        Map<String, Wallet> read = new HashMap<>();
+        readUserIds.forEach(userId -> read.put(userId, Wallet.EMPTY));
         walletReads.forEach(response -> response.responses().getOrDefault(requests.walletTable(), List.of())
-                .forEach(item -> wallets.put(item.get(WalletRequests.USER_ID).s(), WalletRequests.wallet(item))));
+                .forEach(item -> read.put(item.get(WalletRequests.USER_ID).s(), WalletRequests.wallet(item))));
+        read.forEach(cache::put);
+        Map<String, Wallet> wallets = new HashMap<>(cached);
+        wallets.putAll(read);
         Map<String, Map<String, AttributeValue>> records = new HashMap<>();
         recordReads.forEach(response -> response.responses().getOrDefault(requests.eventsTable(), List.of())
                 .forEach(item -> records.put(item.get(WalletRequests.EVENT_ID).s(), item)));
-        return new Snapshot(wallets, records);
+        return new Snapshot(wallets, cached.keySet(), records);
     }
 
     /** DynamoDB may leave keys unprocessed (throttling, size): ask for them again, and give up after a few tries. */
@@ -331,11 +361,20 @@ public class WalletStore {
         }
     }
 
-    /** Wallets by userId and event records by eventId, as read at one moment. */
-    private record Snapshot(Map<String, Wallet> wallets, Map<String, Map<String, AttributeValue>> records) {
+    /**
+     * Wallets by userId, read or from the cache, then event records by eventId, read after: each as it was at
+     * one moment.
+     */
+    private record Snapshot(Map<String, Wallet> wallets, Set<String> cached,
+            Map<String, Map<String, AttributeValue>> records) {
 
         Wallet wallet(String userId) {
             return wallets.getOrDefault(userId, Wallet.EMPTY);
+        }
+
+        /** Whether the wallet came from the cache: it may have moved since. */
+        boolean cached(String userId) {
+            return cached.contains(userId);
         }
     }
 }

@@ -32,6 +32,8 @@ class WalletStoreTest {
     private static DynamoDbClient dynamo;
     private static SimpleMeterRegistry registry;
     private static StoreWorkers workers;
+    private static WalletConfig config;
+    private static WalletRequests requests;
     private static WalletStore store;
 
     private final String user = "user-" + UUID.randomUUID();
@@ -40,12 +42,18 @@ class WalletStoreTest {
     static void startDynamoDb(@TempDir Path directory) {
         server = DynamoDbLocal.start(directory);
         dynamo = DynamoDbLocal.client(server.endpoint());
-        WalletConfig config = TestConfigs.wallet(Map.of());
-        WalletRequests requests = new WalletRequests(config);
+        config = TestConfigs.wallet(Map.of());
+        requests = new WalletRequests(config);
         new WalletTables(dynamo, requests, config).onStart(null);
         registry = new SimpleMeterRegistry();
         workers = new StoreWorkers(config);
-        store = new WalletStore(dynamo, requests, workers, new StoreMetrics(registry), config);
+        store = newInstance();
+    }
+
+    /** Another instance of the service, or this one restarted: its own cache, empty. */
+    private static WalletStore newInstance() {
+        return new WalletStore(dynamo, requests, workers, new StoreMetrics(registry),
+                new WalletCache(config, registry), config);
     }
 
     @AfterAll
@@ -85,7 +93,7 @@ class WalletStoreTest {
         batch.forEach(WalletStoreTest::deleteRecord);
         double writesBefore = walletWrites();
 
-        List<Outcome> again = store.apply(batch);
+        List<Outcome> again = newInstance().apply(batch);
 
         assertThat(again).usingRecursiveComparison().isEqualTo(first);
         assertThat(walletWrites()).isEqualTo(writesBefore);
@@ -101,7 +109,7 @@ class WalletStoreTest {
         deleteRecord(crashed);
         double recordUnits = recordWriteUnits();
 
-        List<Outcome> outcomes = store.apply(List.of(crashed, credit("5")));
+        List<Outcome> outcomes = newInstance().apply(List.of(crashed, credit("5")));
 
         assertThat(outcomes.get(0)).usingRecursiveComparison().isEqualTo(first);
         assertWallet("15", 2);
@@ -163,6 +171,38 @@ class WalletStoreTest {
         assertThat(store.apply(List.of(debit("4"))).get(0)).isInstanceOf(Outcome.Applied.class);
 
         assertWallet("6", 1);
+    }
+
+    @Test
+    void nextBatchOfAUserReadsOnlyTheRecordsItsWalletCached() {
+        store.apply(List.of(credit("10")));
+        double reads = requests("BatchGetItem");
+
+        store.apply(List.of(credit("5")));
+
+        assertThat(requests("BatchGetItem") - reads).isEqualTo(1);
+        assertWallet("15", 2);
+    }
+
+    @Test
+    void creditOnAWalletAnotherInstanceMovedSinceItWasCachedIsWrittenOnTheWalletAsItIs() {
+        store.apply(List.of(credit("10")));
+        newInstance().apply(List.of(credit("100")));
+
+        assertThat(store.apply(List.of(credit("1"))).get(0)).isInstanceOfSatisfying(Outcome.Applied.class,
+                applied -> assertThat(applied.version()).isEqualTo(3));
+
+        assertWallet("111", 3);
+    }
+
+    @Test
+    void debitTheCachedWalletCouldNotPayIsJudgedOnTheWalletAsItIs() {
+        store.apply(List.of(credit("10")));
+        newInstance().apply(List.of(credit("100")));
+
+        assertThat(store.apply(List.of(debit("50"))).get(0)).isInstanceOf(Outcome.Applied.class);
+
+        assertWallet("60", 3);
     }
 
     @Test
