@@ -34,6 +34,9 @@ public final class Benchmark {
     /** The service's wallet.store.concurrency, and the ceiling client's thread count. */
     private static final int CONCURRENCY = Integer.getInteger("bench.concurrency", 32);
     private static final int NAIVE_EVENTS = Integer.getInteger("bench.naive-events", 20_000);
+    /** A quicker look at one design change: {@code -Dbench.workloads=uniform}. */
+    private static final List<String> WORKLOADS = List.of(
+            System.getProperty("bench.workloads", "uniform,hot,uniform+5ms,hot+5ms").split(","));
     private static final Duration DYNAMODB_DELAY = Duration.ofMillis(5);
     private static final Path WORK = Path.of("target", "benchmark");
 
@@ -55,19 +58,29 @@ public final class Benchmark {
             double oneItem = Ceiling.updatesPerSecond(direct, "ceiling", 1, 1, WINDOW);
             log("ceiling %.0f updates/s with %d threads, %.0f/s sequential on one item", ceiling, CONCURRENCY,
                     oneItem);
-            Workload uniform = new Workload("uniform", USERS, 0);
-            rows.add(run(servers, uniform, servers.dynamo().endpoint(), direct, ceiling, "ceiling"));
-            rows.add(run(servers, new Workload("hot", USERS, 0.5), servers.dynamo().endpoint(), direct, oneItem,
-                    "one item"));
+            if (WORKLOADS.contains("uniform")) {
+                rows.add(run(servers, new Workload("uniform", USERS, 0), servers.dynamo().endpoint(), direct,
+                        ceiling, "ceiling"));
+            }
+            if (WORKLOADS.contains("hot")) {
+                rows.add(run(servers, new Workload("hot", USERS, 0.5), servers.dynamo().endpoint(), direct,
+                        oneItem, "one item"));
+            }
             createTable(delayed, "ceiling-delayed");
-            double delayedCeiling = Ceiling.updatesPerSecond(delayed, "ceiling-delayed", CONCURRENCY, USERS, WINDOW);
-            log("ceiling through the 5 ms proxy %.0f updates/s", delayedCeiling);
-            rows.add(run(servers, new Workload("uniform+5ms", USERS, 0), "http://127.0.0.1:" + slow.port(), delayed,
-                    delayedCeiling, "ceiling +5ms"));
-            double delayedOneItem = Ceiling.updatesPerSecond(delayed, "ceiling-delayed", 1, 1, WINDOW);
-            log("one item, sequential, through the 5 ms proxy %.0f updates/s", delayedOneItem);
-            rows.add(run(servers, new Workload("hot+5ms", USERS, 0.5), "http://127.0.0.1:" + slow.port(), delayed,
-                    delayedOneItem, "one item +5ms"));
+            double delayedCeiling = 0;
+            if (WORKLOADS.contains("uniform+5ms")) {
+                delayedCeiling = Ceiling.updatesPerSecond(delayed, "ceiling-delayed", CONCURRENCY, USERS, WINDOW);
+                log("ceiling through the 5 ms proxy %.0f updates/s", delayedCeiling);
+                rows.add(run(servers, new Workload("uniform+5ms", USERS, 0), "http://127.0.0.1:" + slow.port(),
+                        delayed, delayedCeiling, "ceiling +5ms"));
+            }
+            double delayedOneItem = 0;
+            if (WORKLOADS.contains("hot+5ms")) {
+                delayedOneItem = Ceiling.updatesPerSecond(delayed, "ceiling-delayed", 1, 1, WINDOW);
+                log("one item, sequential, through the 5 ms proxy %.0f updates/s", delayedOneItem);
+                rows.add(run(servers, new Workload("hot+5ms", USERS, 0.5), "http://127.0.0.1:" + slow.port(),
+                        delayed, delayedOneItem, "one item +5ms"));
+            }
             String report = report(ceiling, oneItem, delayedCeiling, delayedOneItem, rows);
             System.out.println(report);
             Files.writeString(WORK.resolve("report.md"), report);
