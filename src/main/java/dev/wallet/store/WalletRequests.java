@@ -21,7 +21,6 @@ import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughput;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
-import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.TimeToLiveSpecification;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
@@ -37,9 +36,9 @@ import dev.wallet.config.WalletConfig;
  * Every DynamoDB request the service sends, and the attribute names of both tables, in one place.
  *
  * <p>Wallet table: {@code user_id} (S, key), {@code balance} (N), {@code version} (N, events applied),
- * {@code at} (S, time of the last write) and {@code last_run} (M: each event of the last write by eventId, with
- * {@code t} its type (C or D), {@code a} its amount, {@code o} its outcome (APPLIED or a rejection reason),
- * {@code b} the balance and {@code v} the version).
+ * {@code at} (S, time of the last write) and {@code last_run} (M: each event of the last write by eventId, as
+ * one string: its type (C or D), its amount, its outcome (APPLIED or a rejection reason), the balance after it
+ * and the version it made (0 when rejected), e.g. {@code "D 12.5 APPLIED 87.5 7"}).
  * Events table: {@code event_id} (S, key), the event's {@code user_id}, {@code type}, {@code amount}, its
  * {@code outcome} (APPLIED or a rejection reason) with {@code balance}, {@code version}, {@code detail},
  * {@code at}, and {@code expires_at} (epoch seconds, the TTL attribute).
@@ -65,12 +64,9 @@ public class WalletRequests {
     static final String EXPIRES_AT = "expires_at";
     static final String APPLIED = "APPLIED";
 
-    // Short names inside last_run: every byte of a wallet item is billed on each of its writes.
-    private static final String ENTRY_TYPE = "t";
-    private static final String ENTRY_AMOUNT = "a";
-    private static final String ENTRY_OUTCOME = "o";
-    private static final String ENTRY_BALANCE = "b";
-    private static final String ENTRY_VERSION = "v";
+    // One flat string per last_run entry: every byte of a wallet item is billed on each of its writes, and
+    // DynamoDB parses, validates and sizes every attribute value of a request, nested ones included.
+    private static final String ENTRY_SEPARATOR = " ";
     private static final Map<String, String> WALLET_NAMES = Map.of("#balance", BALANCE, "#version", VERSION,
             "#at", AT, "#run", LAST_RUN);
 
@@ -153,23 +149,14 @@ public class WalletRequests {
                 .updateExpression("SET #balance = :balance, #version = :version, #at = :at, #run = :run")
                 .conditionExpression(condition).expressionAttributeNames(WALLET_NAMES)
                 .expressionAttributeValues(values)
-                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
                 .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build();
     }
 
     private static Map<String, AttributeValue> runEntries(Run run) {
         Map<String, AttributeValue> entries = new HashMap<>();
-        run.after().lastRun().forEach((eventId, runEntry) -> {
-            Map<String, AttributeValue> entry = new HashMap<>();
-            entry.put(ENTRY_TYPE, s(runEntry.type().name().substring(0, 1)));
-            entry.put(ENTRY_AMOUNT, n(runEntry.amount()));
-            entry.put(ENTRY_OUTCOME, s(runEntry.outcome()));
-            entry.put(ENTRY_BALANCE, n(runEntry.balance()));
-            if (runEntry.version() > 0) {
-                entry.put(ENTRY_VERSION, n(runEntry.version()));
-            }
-            entries.put(eventId, AttributeValue.fromM(entry));
-        });
+        run.after().lastRun().forEach((eventId, entry) -> entries.put(eventId, s(String.join(ENTRY_SEPARATOR,
+                entry.type().name().substring(0, 1), entry.amount().toPlainString(), entry.outcome(),
+                entry.balance().toPlainString(), Long.toString(entry.version())))));
         return entries;
     }
 
@@ -214,16 +201,16 @@ public class WalletRequests {
         Instant at = item.containsKey(AT) ? Instant.parse(item.get(AT).s()) : Instant.EPOCH;
         Map<String, Wallet.RunEntry> run = new HashMap<>();
         if (item.containsKey(LAST_RUN)) {
-            item.get(LAST_RUN).m().forEach((eventId, entry) -> run.put(eventId, runEntry(entry.m())));
+            item.get(LAST_RUN).m().forEach((eventId, entry) -> run.put(eventId, runEntry(entry.s())));
         }
         return new Wallet(balance, version, at, run);
     }
 
-    private static Wallet.RunEntry runEntry(Map<String, AttributeValue> entry) {
-        AttributeValue version = entry.get(ENTRY_VERSION);
-        EventType type = entry.get(ENTRY_TYPE).s().equals("C") ? EventType.CREDIT : EventType.DEBIT;
-        return new Wallet.RunEntry(type, decimal(entry.get(ENTRY_AMOUNT)), entry.get(ENTRY_OUTCOME).s(),
-                decimal(entry.get(ENTRY_BALANCE)), version == null ? 0 : Long.parseLong(version.n()));
+    private static Wallet.RunEntry runEntry(String entry) {
+        String[] fields = entry.split(ENTRY_SEPARATOR);
+        EventType type = fields[0].equals("C") ? EventType.CREDIT : EventType.DEBIT;
+        return new Wallet.RunEntry(type, new BigDecimal(fields[1]), fields[2], new BigDecimal(fields[3]),
+                Long.parseLong(fields[4]));
     }
 
     static BigDecimal decimal(AttributeValue value) {
