@@ -54,64 +54,86 @@ public final class Benchmark {
                 DynamoDbClient delayed = DynamoDbLocal.client("http://127.0.0.1:" + slow.port())) {
             createTable(direct, "ceiling");
             createTable(direct, "naive");
-            double ceiling = Ceiling.updatesPerSecond(direct, "ceiling", CONCURRENCY, USERS, WINDOW);
-            double oneItem = Ceiling.updatesPerSecond(direct, "ceiling", 1, 1, WINDOW);
-            log("ceiling %.0f updates/s with %d threads, %.0f/s sequential on one item", ceiling, CONCURRENCY,
-                    oneItem);
+            String slowEndpoint = "http://127.0.0.1:" + slow.port();
+            Reference ceiling = new Reference("ceiling", direct, CONCURRENCY, USERS);
+            Reference oneItem = new Reference("one item", direct, 1, 1);
+            Reference delayedCeiling = new Reference("ceiling +5ms", delayed, CONCURRENCY, USERS);
+            Reference delayedOneItem = new Reference("one item +5ms", delayed, 1, 1);
+            // DynamoDB Local starts cold: its JIT would make the first reference look slower than it is.
+            ceiling.measure();
             if (WORKLOADS.contains("uniform")) {
                 rows.add(run(servers, new Workload("uniform", USERS, 0), servers.dynamo().endpoint(), direct,
-                        ceiling, "ceiling"));
+                        ceiling));
             }
             if (WORKLOADS.contains("hot")) {
                 rows.add(run(servers, new Workload("hot", USERS, 0.5), servers.dynamo().endpoint(), direct,
-                        oneItem, "one item"));
+                        oneItem));
             }
-            createTable(delayed, "ceiling-delayed");
-            double delayedCeiling = 0;
             if (WORKLOADS.contains("uniform+5ms")) {
-                delayedCeiling = Ceiling.updatesPerSecond(delayed, "ceiling-delayed", CONCURRENCY, USERS, WINDOW);
-                log("ceiling through the 5 ms proxy %.0f updates/s", delayedCeiling);
-                rows.add(run(servers, new Workload("uniform+5ms", USERS, 0), "http://127.0.0.1:" + slow.port(),
-                        delayed, delayedCeiling, "ceiling +5ms"));
+                rows.add(run(servers, new Workload("uniform+5ms", USERS, 0), slowEndpoint, delayed,
+                        delayedCeiling));
             }
-            double delayedOneItem = 0;
             if (WORKLOADS.contains("hot+5ms")) {
-                delayedOneItem = Ceiling.updatesPerSecond(delayed, "ceiling-delayed", 1, 1, WINDOW);
-                log("one item, sequential, through the 5 ms proxy %.0f updates/s", delayedOneItem);
-                rows.add(run(servers, new Workload("hot+5ms", USERS, 0.5), "http://127.0.0.1:" + slow.port(),
-                        delayed, delayedOneItem, "one item +5ms"));
+                rows.add(run(servers, new Workload("hot+5ms", USERS, 0.5), slowEndpoint, delayed,
+                        delayedOneItem));
             }
-            String report = report(ceiling, oneItem, delayedCeiling, delayedOneItem, rows);
+            String report = report(rows);
             System.out.println(report);
             Files.writeString(WORK.resolve("report.md"), report);
         }
     }
 
+    /**
+     * What a workload is compared with: conditional UpdateItem calls per second straight at DynamoDB, from
+     * {@code threads} threads over {@code users} items.
+     */
+    private record Reference(String name, DynamoDbClient dynamo, int threads, int users) {
+
+        double measure() throws Exception {
+            double rate = Ceiling.updatesPerSecond(dynamo, "ceiling", threads, users, WINDOW);
+            log("%s: %.0f updates/s (%d threads, %d items)", name, rate, threads, users);
+            return rate;
+        }
+    }
+
+    // The reference is measured just before and just after the service's run, and the higher figure counts:
+    // on a shared machine the speed drifts, and the service must not gain from a slow moment.
     private static String run(LocalServers servers, Workload workload, String dynamoDbEndpoint,
-            DynamoDbClient dynamo, double reference, String referenceName) throws Exception {
+            DynamoDbClient dynamo, Reference reference) throws Exception {
         String name = "bench-" + workload.name().replaceAll("[^a-z]", "");
+        double before = reference.measure();
+        double naive;
+        double rate;
+        Cost cost;
+        long applied;
+        List<Long> latencies;
+        Duration startup;
+        long peakResidentBytes;
         try (ServiceRun run = new ServiceRun(name, servers.kafka().bootstrapServers(), dynamoDbEndpoint,
                 CONCURRENCY, WORK)) {
             run.fill(workload.events(name, EVENTS, 42));
-            double naive = NaiveWallet.eventsPerSecond(servers.kafka().bootstrapServers(), run.input, dynamo,
-                    "naive", Math.min(NAIVE_EVENTS, EVENTS), WINDOW);
+            naive = NaiveWallet.eventsPerSecond(servers.kafka().bootstrapServers(), run.input, dynamo, "naive",
+                    Math.min(NAIVE_EVENTS, EVENTS), WINDOW);
             log("%s: naive %.0f events/s", workload.name(), naive);
-            double rate = run.drain(EVENTS);
-            Cost cost = Cost.of(run.metrics(), EVENTS, run.applied());
+            rate = run.drain(EVENTS);
+            applied = run.applied();
+            cost = Cost.of(run.metrics(), EVENTS, applied);
             log("%s: service %.0f events/s, %s", workload.name(), rate, cost);
             double paced = rate / 2;
-            List<Long> latencies = run.paced(workload.events(name + "-paced", (int) (paced * WINDOW.toSeconds()), 7),
-                    paced);
-            String row = "| %s | %,d (%.0f%% applied) | %,.0f | %,.0f (%s) | %.2f | %,.0f | %.1f | %.3f | %.2f | %.2f | %.2f | %d / %d / %d | %.1f s | %d MB |"
-                    .formatted(workload.name(), EVENTS, 100.0 * run.applied() / EVENTS, rate, reference,
-                            referenceName, rate / reference, naive, rate / naive, cost.requestsPerAppliedEvent(),
-                            cost.writeUnitsPerEvent(), cost.writeUnitsPerAppliedEvent(),
-                            cost.coalescedWriteUnitsPerEvent(), percentile(latencies, 50), percentile(latencies, 95),
-                            percentile(latencies, 99), run.startup.toMillis() / 1000.0,
-                            run.peakResidentBytes() / (1024 * 1024));
-            log("%s", row);
-            return row;
+            latencies = run.paced(workload.events(name + "-paced", (int) (paced * WINDOW.toSeconds()), 7), paced);
+            startup = run.startup;
+            peakResidentBytes = run.peakResidentBytes();
         }
+        double after = reference.measure();
+        double best = Math.max(before, after);
+        String row = "| %s | %,d (%.0f%% applied) | %,.0f | %,.0f / %,.0f (%s) | %.2f | %,.0f | %.1f | %.3f | %.2f | %.2f | %.2f | %d / %d / %d | %.1f s | %d MB |"
+                .formatted(workload.name(), EVENTS, 100.0 * applied / EVENTS, rate, before, after, reference.name(),
+                        rate / best, naive, rate / naive, cost.requestsPerAppliedEvent(), cost.writeUnitsPerEvent(),
+                        cost.writeUnitsPerAppliedEvent(), cost.coalescedWriteUnitsPerEvent(),
+                        percentile(latencies, 50), percentile(latencies, 95), percentile(latencies, 99),
+                        startup.toMillis() / 1000.0, peakResidentBytes / (1024 * 1024));
+        log("%s", row);
+        return row;
     }
 
     /** What DynamoDB billed the service for, per event, from its own counters. */
@@ -146,9 +168,7 @@ public final class Benchmark {
         return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(percent / 100.0 * sorted.size()) - 1));
     }
 
-    private static String report(double ceiling, double oneItem, double delayedCeiling, double delayedOneItem,
-            List<String> rows)
-            throws Exception {
+    private static String report(List<String> rows) throws Exception {
         String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
                 .findFirst().map(l -> l.substring(l.indexOf(':') + 2)).orElse("unknown CPU");
         String memory = Files.readAllLines(Path.of("/proc/meminfo")).get(0).replaceAll("\\s+", " ");
@@ -156,16 +176,17 @@ public final class Benchmark {
 
                 Machine: %d cores (%s), %s, Java %s. Kafka, DynamoDB Local (in memory), the service and the
                 benchmark share it. %,d events per run over %,d users; concurrency %d.
-                Ceiling: %,.0f conditional UpdateItem/s (%d threads); one item, sequential: %,.0f/s;
-                through the 5 ms proxy: %,.0f/s, and %,.0f/s on one item. Naive: GetItem + PutItem per event, one
-                at a time (at most %,d events or %d s).
+                Reference: conditional UpdateItem calls/s, %d threads over %,d items (ceiling) or one thread on one
+                item (one item), straight or through the 5 ms proxy, measured for %d s just before and just after
+                the service's run; the ratio is to the higher. Naive: GetItem + PutItem per event, one at a time
+                (at most %,d events or %d s).
 
-                | workload | events | service events/s | reference events/s | service / reference | naive events/s | service / naive | requests / applied event | WCU / event | WCU / applied event | WCU / event of coalesced runs | latency p50 / p95 / p99 ms at half load | startup to ready | peak RSS |
+                | workload | events | service events/s | reference events/s, before / after | service / reference | naive events/s | service / naive | requests / applied event | WCU / event | WCU / applied event | WCU / event of coalesced runs | latency p50 / p95 / p99 ms at half load | startup to ready | peak RSS |
                 |---|---|---|---|---|---|---|---|---|---|---|---|---|---|
                 %s
                 """.formatted(Runtime.getRuntime().availableProcessors(), cpu, memory,
-                System.getProperty("java.version"), EVENTS, USERS, CONCURRENCY, ceiling, CONCURRENCY, oneItem,
-                delayedCeiling, delayedOneItem, NAIVE_EVENTS, WINDOW.toSeconds(), String.join("\n", rows));
+                System.getProperty("java.version"), EVENTS, USERS, CONCURRENCY, CONCURRENCY, USERS,
+                WINDOW.toSeconds(), NAIVE_EVENTS, WINDOW.toSeconds(), String.join("\n", rows));
     }
 
     private static void createTable(DynamoDbClient dynamo, String table) {
