@@ -16,7 +16,7 @@ import dev.wallet.config.WalletConfig;
  *
  * <p>A cached wallet may be stale (another instance took the partition for a while): it is only ever the
  * expected version of a conditional write, which then fails and the wallet is read again. A decision that
- * writes nothing (only rejections) is never taken on a cached wallet.
+ * writes nothing (only rejections) stands only once the wallet is found still at that version.
  */
 @ApplicationScoped
 public class WalletCache {

@@ -15,6 +15,7 @@ import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
@@ -126,6 +127,12 @@ public class WalletRequests {
                 .keys(values.stream().map(value -> Map.of(attribute, s(value))).toList()).build();
     }
 
+    /** A strongly consistent read of a wallet's version only. */
+    GetItemRequest readVersion(String userId) {
+        return GetItemRequest.builder().tableName(walletTable).key(Map.of(USER_ID, s(userId))).consistentRead(true)
+                .projectionExpression("#version").expressionAttributeNames(Map.of("#version", VERSION)).build();
+    }
+
     /**
      * Moves the wallet from the state the run was decided on to its result, and remembers the run's outcomes
      * until their records are written. DynamoDB refuses it when the wallet moved since it was read.
@@ -197,13 +204,18 @@ public class WalletRequests {
             return Wallet.EMPTY;
         }
         BigDecimal balance = item.containsKey(BALANCE) ? decimal(item.get(BALANCE)) : BigDecimal.ZERO;
-        long version = item.containsKey(VERSION) ? Long.parseLong(item.get(VERSION).n()) : 0;
+        long version = version(item);
         Instant at = item.containsKey(AT) ? Instant.parse(item.get(AT).s()) : Instant.EPOCH;
         Map<String, Wallet.RunEntry> run = new HashMap<>();
         if (item.containsKey(LAST_RUN)) {
             item.get(LAST_RUN).m().forEach((eventId, entry) -> run.put(eventId, runEntry(entry.s())));
         }
         return new Wallet(balance, version, at, run);
+    }
+
+    /** A missing wallet, or one without a version (written by another tool), has had no event applied. */
+    static long version(Map<String, AttributeValue> item) {
+        return item != null && item.containsKey(VERSION) ? Long.parseLong(item.get(VERSION).n()) : 0;
     }
 
     private static Wallet.RunEntry runEntry(String entry) {

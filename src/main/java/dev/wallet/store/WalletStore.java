@@ -9,7 +9,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -112,9 +111,7 @@ public class WalletStore {
                 }
             }
             Run run = Run.decide(wallet, fresh, now);
-            if (!run.changesWallet() && !fresh.isEmpty() && current.cached(userId)) {
-                // Nothing to write means no conditional write to catch a stale wallet: rejections are final, so
-                // they are judged on the wallet as it is now, not as this instance last saw it.
+            if (!run.changesWallet() && !fresh.isEmpty() && !stillAt(userId, wallet.version())) {
                 current = readHere(List.of(userId), events.stream().map(WalletEvent::eventId).toList());
                 continue;
             }
@@ -132,6 +129,15 @@ public class WalletStore {
             // On this thread, one of the workers: waiting for other workers here could starve the pool.
             current = readHere(List.of(userId), events.stream().map(WalletEvent::eventId).toList());
         }
+    }
+
+    // Rejections only: nothing is written, so no version condition checks the wallet they were judged on, and
+    // a rejection is final. That wallet may miss an event found recorded (another writer applied it after the
+    // wallet was read or cached, before the records were read): the rejections stand only if the wallet is
+    // still at that version now, after the records were read. A version is reached by one write only.
+    private boolean stillAt(String userId, long version) {
+        metrics.request("GetItem");
+        return WalletRequests.version(dynamo.getItem(requests.readVersion(userId)).item()) == version;
     }
 
     /** Records them on this thread, and from then on knows them as recorded, so they are not written twice. */
@@ -166,7 +172,7 @@ public class WalletStore {
     // (a wallet write replaces last_run only once those events are recorded), so an event missing from both
     // reads was not applied before the wallet read; if another writer applies it later, the wallet write
     // of this batch fails on the version and everything is read again. A cached wallet is a wallet read (or
-    // written) earlier still: the same holds.
+    // written) earlier still: the same holds. A run of rejections only writes nothing: see stillAt.
 
     /** Reads the wallets not cached, then the records, with every chunk of a table in flight at once. */
     private Snapshot read(Collection<String> userIds, Collection<String> eventIds) {
@@ -223,7 +229,7 @@ public class WalletStore {
         Map<String, Map<String, AttributeValue>> records = new HashMap<>();
         recordReads.forEach(response -> response.responses().getOrDefault(requests.eventsTable(), List.of())
                 .forEach(item -> records.put(item.get(WalletRequests.EVENT_ID).s(), item)));
-        return new Snapshot(wallets, cached.keySet(), records);
+        return new Snapshot(wallets, records);
     }
 
     /** DynamoDB may leave keys unprocessed (throttling, size): ask for them again, and give up after a few tries. */
@@ -365,16 +371,10 @@ public class WalletStore {
      * Wallets by userId, read or from the cache, then event records by eventId, read after: each as it was at
      * one moment.
      */
-    private record Snapshot(Map<String, Wallet> wallets, Set<String> cached,
-            Map<String, Map<String, AttributeValue>> records) {
+    private record Snapshot(Map<String, Wallet> wallets, Map<String, Map<String, AttributeValue>> records) {
 
         Wallet wallet(String userId) {
             return wallets.getOrDefault(userId, Wallet.EMPTY);
-        }
-
-        /** Whether the wallet came from the cache: it may have moved since. */
-        boolean cached(String userId) {
-            return cached.contains(userId);
         }
     }
 }

@@ -53,7 +53,7 @@ class WalletStoreTest {
     /** Another instance of the service, or this one restarted: its own cache, empty. */
     private static WalletStore newInstance() {
         return new WalletStore(dynamo, requests, workers, new StoreMetrics(registry),
-                new WalletCache(config, registry), config);
+                new WalletCache(config, new SimpleMeterRegistry()), config);
     }
 
     @AfterAll
@@ -203,6 +203,36 @@ class WalletStoreTest {
         assertThat(store.apply(List.of(debit("50"))).get(0)).isInstanceOf(Outcome.Applied.class);
 
         assertWallet("60", 3);
+    }
+
+    @Test
+    void debitFundedByACreditAnotherInstanceRecordedIsNotRejectedOnTheWalletBeforeIt() {
+        store.apply(List.of(credit("10")));
+        WalletEvent funding = credit("100");
+        newInstance().apply(List.of(funding));
+        WalletEvent debit = debit("50");
+
+        // The credit is found recorded, so only the debit is new: judged on the wallet without the credit, it
+        // would be rejected, and a rejection writes nothing that a version condition could catch.
+        List<Outcome> outcomes = store.apply(List.of(funding, debit));
+
+        assertThat(outcomes.get(1)).isInstanceOfSatisfying(Outcome.Applied.class,
+                applied -> assertThat(applied.balance()).isEqualByComparingTo("60"));
+        assertWallet("60", 3);
+    }
+
+    @Test
+    void rejectionOnAnUnchangedWalletCostsOneVersionReadAndNoWrite() {
+        store.apply(List.of(credit("10")));
+        double writes = walletWrites();
+        double versionReads = requests("GetItem");
+
+        assertThat(store.apply(List.of(debit("50"))).get(0)).isInstanceOfSatisfying(Outcome.Rejected.class,
+                rejected -> assertThat(rejected.reason()).isEqualTo(RejectionReason.INSUFFICIENT_FUNDS));
+
+        assertThat(requests("GetItem") - versionReads).isEqualTo(1);
+        assertThat(walletWrites()).isEqualTo(writes);
+        assertWallet("10", 1);
     }
 
     @Test
