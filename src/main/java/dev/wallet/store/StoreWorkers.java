@@ -91,8 +91,11 @@ public class StoreWorkers {
         }
     }
 
+    // Not shutdownNow: a dropped queued task never completes its future, and the batch waiting on it would hang
+    // until the shutdown interrupts it. Requests in flight finish (or fail on the closed client) within
+    // moments; new ones are refused, which fails the batch, left for the partition's next owner.
     @PreDestroy
     void stop() {
-        executor.shutdownNow();
+        executor.shutdown();
     }
 }
