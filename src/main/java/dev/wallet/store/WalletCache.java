@@ -37,7 +37,7 @@ public class WalletCache {
         wallets.put(userId, wallet);
     }
 
-    /** Until the outcome of a write is known, the wallet as cached may be one version behind or not. */
+    /** While a write is in flight the wallet may or may not move: better nothing cached than a guess. */
     void forget(String userId) {
         wallets.invalidate(userId);
     }

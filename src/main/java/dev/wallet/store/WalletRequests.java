@@ -134,23 +134,23 @@ public class WalletRequests {
     }
 
     /**
-     * Moves the wallet from the state the run was decided on to its result, and remembers the run's outcomes
-     * until their records are written. DynamoDB refuses it when the wallet moved since it was read.
+     * Moves the wallet to {@code after}, whose last_run remembers the run's outcomes until their records are
+     * written. DynamoDB refuses it when the wallet is no longer at {@code expectedVersion}.
      */
-    UpdateItemRequest write(String userId, Run run) {
+    UpdateItemRequest write(String userId, long expectedVersion, Wallet after) {
         Map<String, AttributeValue> values = new HashMap<>();
-        values.put(":balance", n(run.balance()));
-        values.put(":version", n(run.version()));
-        values.put(":at", s(run.at().toString()));
-        values.put(":run", AttributeValue.fromM(runEntries(run)));
+        values.put(":balance", n(after.balance()));
+        values.put(":version", n(after.version()));
+        values.put(":at", s(after.writtenAt().toString()));
+        values.put(":run", AttributeValue.fromM(runEntries(after)));
         String condition;
-        if (run.before().version() == 0) {
+        if (expectedVersion == 0) {
             // A wallet without a version (missing, or written by an older tool) has had no event applied.
             condition = "attribute_not_exists(#version) OR #version = :expected";
             values.put(":expected", n(0));
         } else {
             condition = "#version = :expected";
-            values.put(":expected", n(run.before().version()));
+            values.put(":expected", n(expectedVersion));
         }
         return UpdateItemRequest.builder().tableName(walletTable).key(Map.of(USER_ID, s(userId)))
                 .updateExpression("SET #balance = :balance, #version = :version, #at = :at, #run = :run")
@@ -159,9 +159,9 @@ public class WalletRequests {
                 .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build();
     }
 
-    private static Map<String, AttributeValue> runEntries(Run run) {
+    private static Map<String, AttributeValue> runEntries(Wallet wallet) {
         Map<String, AttributeValue> entries = new HashMap<>();
-        run.after().lastRun().forEach((eventId, entry) -> entries.put(eventId, s(String.join(ENTRY_SEPARATOR,
+        wallet.lastRun().forEach((eventId, entry) -> entries.put(eventId, s(String.join(ENTRY_SEPARATOR,
                 entry.type().name().substring(0, 1), entry.amount().toPlainString(), entry.outcome(),
                 entry.balance().toPlainString(), Long.toString(entry.version())))));
         return entries;

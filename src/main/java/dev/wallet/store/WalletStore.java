@@ -158,10 +158,11 @@ public class WalletStore {
     private boolean write(String userId, Run run) {
         metrics.request("UpdateItem");
         cache.forget(userId);
+        Wallet after = run.after();
         try {
-            UpdateItemResponse response = dynamo.updateItem(requests.write(userId, run));
+            UpdateItemResponse response = dynamo.updateItem(requests.write(userId, run.before().version(), after));
             metrics.walletWritten(response.consumedCapacity(), run.events().size());
-            cache.put(userId, run.after());
+            cache.put(userId, after);
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;
