@@ -59,23 +59,17 @@ public final class Benchmark {
             Reference oneItem = new Reference("one item", direct, 1, 1);
             Reference delayedCeiling = new Reference("ceiling +5ms", delayed, CONCURRENCY, USERS);
             Reference delayedOneItem = new Reference("one item +5ms", delayed, 1, 1);
+            List<Case> cases = List.of(
+                    new Case(new Workload("uniform", USERS, 0), servers.dynamo().endpoint(), ceiling),
+                    new Case(new Workload("hot", USERS, 0.5), servers.dynamo().endpoint(), oneItem),
+                    new Case(new Workload("uniform+5ms", USERS, 0), slowEndpoint, delayedCeiling),
+                    new Case(new Workload("hot+5ms", USERS, 0.5), slowEndpoint, delayedOneItem));
             // DynamoDB Local starts cold: its JIT would make the first reference look slower than it is.
             ceiling.measure();
-            if (WORKLOADS.contains("uniform")) {
-                rows.add(run(servers, new Workload("uniform", USERS, 0), servers.dynamo().endpoint(), direct,
-                        ceiling));
-            }
-            if (WORKLOADS.contains("hot")) {
-                rows.add(run(servers, new Workload("hot", USERS, 0.5), servers.dynamo().endpoint(), direct,
-                        oneItem));
-            }
-            if (WORKLOADS.contains("uniform+5ms")) {
-                rows.add(run(servers, new Workload("uniform+5ms", USERS, 0), slowEndpoint, delayed,
-                        delayedCeiling));
-            }
-            if (WORKLOADS.contains("hot+5ms")) {
-                rows.add(run(servers, new Workload("hot+5ms", USERS, 0.5), slowEndpoint, delayed,
-                        delayedOneItem));
+            for (Case c : cases) {
+                if (WORKLOADS.contains(c.workload().name())) {
+                    rows.add(run(servers, c));
+                }
             }
             String report = report(rows);
             System.out.println(report);
@@ -84,8 +78,8 @@ public final class Benchmark {
     }
 
     /**
-     * What a workload is compared with: conditional UpdateItem calls per second straight at DynamoDB, from
-     * {@code threads} threads over {@code users} items.
+     * What a workload is compared with: conditional UpdateItem calls per second through {@code dynamo} (straight
+     * or through the proxy, as the service), from {@code threads} threads over {@code users} items.
      */
     private record Reference(String name, DynamoDbClient dynamo, int threads, int users) {
 
@@ -96,44 +90,53 @@ public final class Benchmark {
         }
     }
 
+    /** A workload, where the service and the naive loop reach DynamoDB, and what the service is compared with. */
+    private record Case(Workload workload, String dynamoDbEndpoint, Reference reference) {
+    }
+
+    /** What one service run measured. */
+    private record Figures(double naive, double rate, long applied, Cost cost, List<Long> latencies,
+            Duration startup, long peakResidentBytes) {
+    }
+
     // The reference is measured just before and just after the service's run, and the higher figure counts:
     // on a shared machine the speed drifts, and the service must not gain from a slow moment.
-    private static String run(LocalServers servers, Workload workload, String dynamoDbEndpoint,
-            DynamoDbClient dynamo, Reference reference) throws Exception {
-        String name = "bench-" + workload.name().replaceAll("[^a-z]", "");
-        double before = reference.measure();
-        double naive;
-        double rate;
-        Cost cost;
-        long applied;
-        List<Long> latencies;
-        Duration startup;
-        long peakResidentBytes;
-        try (ServiceRun run = new ServiceRun(name, servers.kafka().bootstrapServers(), dynamoDbEndpoint,
-                CONCURRENCY, WORK)) {
-            run.fill(workload.events(name, EVENTS, 42));
-            naive = NaiveWallet.eventsPerSecond(servers.kafka().bootstrapServers(), run.input, dynamo, "naive",
-                    Math.min(NAIVE_EVENTS, EVENTS), WINDOW);
-            log("%s: naive %.0f events/s", workload.name(), naive);
-            rate = run.drain(EVENTS);
-            applied = run.applied();
-            cost = Cost.of(run.metrics(), EVENTS, applied);
-            log("%s: service %.0f events/s, %s", workload.name(), rate, cost);
-            double paced = rate / 2;
-            latencies = run.paced(workload.events(name + "-paced", (int) (paced * WINDOW.toSeconds()), 7), paced);
-            startup = run.startup;
-            peakResidentBytes = run.peakResidentBytes();
-        }
-        double after = reference.measure();
-        double best = Math.max(before, after);
+    private static String run(LocalServers servers, Case c) throws Exception {
+        double before = c.reference().measure();
+        Figures figures = serve(servers, c);
+        double after = c.reference().measure();
+        double rate = figures.rate();
+        Cost cost = figures.cost();
+        List<Long> latencies = figures.latencies();
         String row = "| %s | %,d (%.0f%% applied) | %,.0f | %,.0f / %,.0f (%s) | %.2f | %,.0f | %.1f | %.3f | %.2f | %.2f | %.2f | %d / %d / %d | %.1f s | %d MB |"
-                .formatted(workload.name(), EVENTS, 100.0 * applied / EVENTS, rate, before, after, reference.name(),
-                        rate / best, naive, rate / naive, cost.requestsPerAppliedEvent(), cost.writeUnitsPerEvent(),
+                .formatted(c.workload().name(), EVENTS, 100.0 * figures.applied() / EVENTS, rate, before, after,
+                        c.reference().name(), rate / Math.max(before, after), figures.naive(),
+                        rate / figures.naive(), cost.requestsPerAppliedEvent(), cost.writeUnitsPerEvent(),
                         cost.writeUnitsPerAppliedEvent(), cost.coalescedWriteUnitsPerEvent(),
                         percentile(latencies, 50), percentile(latencies, 95), percentile(latencies, 99),
-                        startup.toMillis() / 1000.0, peakResidentBytes / (1024 * 1024));
+                        figures.startup().toMillis() / 1000.0, figures.peakResidentBytes() / (1024 * 1024));
         log("%s", row);
         return row;
+    }
+
+    /** The naive loop and the service on one pre-filled topic, then the service at half its rate. */
+    private static Figures serve(LocalServers servers, Case c) throws Exception {
+        Workload workload = c.workload();
+        String name = "bench-" + workload.name().replaceAll("[^a-z]", "");
+        try (ServiceRun run = new ServiceRun(name, servers.kafka().bootstrapServers(), c.dynamoDbEndpoint(),
+                CONCURRENCY, WORK)) {
+            run.fill(workload.events(name, EVENTS, 42));
+            double naive = NaiveWallet.eventsPerSecond(servers.kafka().bootstrapServers(), run.input,
+                    c.reference().dynamo(), "naive", Math.min(NAIVE_EVENTS, EVENTS), WINDOW);
+            log("%s: naive %.0f events/s", workload.name(), naive);
+            double rate = run.drain(EVENTS);
+            Cost cost = Cost.of(run.metrics(), EVENTS, run.applied());
+            log("%s: service %.0f events/s, %s", workload.name(), rate, cost);
+            double paced = rate / 2;
+            List<Long> latencies = run.paced(workload.events(name + "-paced", (int) (paced * WINDOW.toSeconds()), 7),
+                    paced);
+            return new Figures(naive, rate, run.applied(), cost, latencies, run.startup, run.peakResidentBytes());
+        }
     }
 
     /** What DynamoDB billed the service for, per event, from its own counters. */
