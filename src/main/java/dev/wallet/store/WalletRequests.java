@@ -28,7 +28,6 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateTimeToLiveRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
-import dev.wallet.EventType;
 import dev.wallet.Outcome;
 import dev.wallet.WalletEvent;
 import dev.wallet.config.WalletConfig;
@@ -36,10 +35,8 @@ import dev.wallet.config.WalletConfig;
 /**
  * Every DynamoDB request the service sends, and the attribute names of both tables, in one place.
  *
- * <p>Wallet table: {@code user_id} (S, key), {@code balance} (N), {@code version} (N, events applied),
- * {@code at} (S, time of the last write) and {@code last_run} (M: each event of the last write by eventId, as
- * one string: its type (C or D), its amount, its outcome (APPLIED or a rejection reason), the balance after it
- * and the version it made (0 when rejected), e.g. {@code "D 12.5 APPLIED 87.5 7"}).
+ * <p>Wallet table: {@code user_id} (S, key), {@code balance} (N), {@code version} (N, events applied) and
+ * {@code last_run} (S: the time of the last write and its events, see {@link LastRunText}).
  * Events table: {@code event_id} (S, key), the event's {@code user_id}, {@code type}, {@code amount}, its
  * {@code outcome} (APPLIED or a rejection reason) with {@code balance}, {@code version}, {@code detail},
  * {@code at}, and {@code expires_at} (epoch seconds, the TTL attribute).
@@ -65,11 +62,8 @@ public class WalletRequests {
     static final String EXPIRES_AT = "expires_at";
     static final String APPLIED = "APPLIED";
 
-    // One flat string per last_run entry: every byte of a wallet item is billed on each of its writes, and
-    // DynamoDB parses, validates and sizes every attribute value of a request, nested ones included.
-    private static final String ENTRY_SEPARATOR = " ";
     private static final Map<String, String> WALLET_NAMES = Map.of("#balance", BALANCE, "#version", VERSION,
-            "#at", AT, "#run", LAST_RUN);
+            "#run", LAST_RUN);
 
     private final WalletConfig.Table config;
     private final String walletTable;
@@ -141,8 +135,7 @@ public class WalletRequests {
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":balance", n(after.balance()));
         values.put(":version", n(after.version()));
-        values.put(":at", s(after.writtenAt().toString()));
-        values.put(":run", AttributeValue.fromM(runEntries(after)));
+        values.put(":run", s(LastRunText.write(after)));
         String condition;
         if (expectedVersion == 0) {
             // A wallet without a version (missing, or written by an older tool) has had no event applied.
@@ -153,18 +146,10 @@ public class WalletRequests {
             values.put(":expected", n(expectedVersion));
         }
         return UpdateItemRequest.builder().tableName(walletTable).key(Map.of(USER_ID, s(userId)))
-                .updateExpression("SET #balance = :balance, #version = :version, #at = :at, #run = :run")
+                .updateExpression("SET #balance = :balance, #version = :version, #run = :run")
                 .conditionExpression(condition).expressionAttributeNames(WALLET_NAMES)
                 .expressionAttributeValues(values)
                 .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build();
-    }
-
-    private static Map<String, AttributeValue> runEntries(Wallet wallet) {
-        Map<String, AttributeValue> entries = new HashMap<>();
-        wallet.lastRun().forEach((eventId, entry) -> entries.put(eventId, s(String.join(ENTRY_SEPARATOR,
-                entry.type().name().substring(0, 1), entry.amount().toPlainString(), entry.outcome(),
-                entry.balance().toPlainString(), Long.toString(entry.version())))));
-        return entries;
     }
 
     /** Unconditional puts: the wallet write before them already decided each event exactly once. */
@@ -205,24 +190,14 @@ public class WalletRequests {
         }
         BigDecimal balance = item.containsKey(BALANCE) ? decimal(item.get(BALANCE)) : BigDecimal.ZERO;
         long version = version(item);
-        Instant at = item.containsKey(AT) ? Instant.parse(item.get(AT).s()) : Instant.EPOCH;
-        Map<String, Wallet.RunEntry> run = new HashMap<>();
-        if (item.containsKey(LAST_RUN)) {
-            item.get(LAST_RUN).m().forEach((eventId, entry) -> run.put(eventId, runEntry(entry.s())));
-        }
-        return new Wallet(balance, version, at, run);
+        AttributeValue lastRun = item.get(LAST_RUN);
+        return lastRun == null ? new Wallet(balance, version, Instant.EPOCH, Map.of())
+                : LastRunText.read(balance, version, lastRun.s());
     }
 
     /** A missing wallet, or one without a version (written by another tool), has had no event applied. */
     static long version(Map<String, AttributeValue> item) {
         return item != null && item.containsKey(VERSION) ? Long.parseLong(item.get(VERSION).n()) : 0;
-    }
-
-    private static Wallet.RunEntry runEntry(String entry) {
-        String[] fields = entry.split(ENTRY_SEPARATOR);
-        EventType type = fields[0].equals("C") ? EventType.CREDIT : EventType.DEBIT;
-        return new Wallet.RunEntry(type, new BigDecimal(fields[1]), fields[2], new BigDecimal(fields[3]),
-                Long.parseLong(fields[4]));
     }
 
     static BigDecimal decimal(AttributeValue value) {

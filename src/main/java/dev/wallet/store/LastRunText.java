@@ -1,0 +1,64 @@
+package dev.wallet.store;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+import dev.wallet.EventType;
+
+/**
+ * A wallet's {@code last_run} attribute, one string: the time of the wallet's last write, then one line per event
+ * of that write: its type (C or D), amount, outcome (APPLIED or a rejection reason), the balance after it, the
+ * version it made (0 when rejected), and its eventId, prefixed by the eventId's length in UTF-16 code units and a
+ * colon, e.g. {@code "2026-11-26T13:10:11.123Z\nD 12.5 APPLIED 87.5 7 8:evt-0001"}.
+ *
+ * <p>One string rather than a map of entries beside an {@code at} attribute: DynamoDB parses, validates and sizes
+ * every attribute value of a request, nested ones included, and DynamoDB Local took about 20 % more conditional
+ * updates per second this way. The eventId comes last and counted because producers choose it: it may hold
+ * spaces, colons or line breaks.
+ */
+final class LastRunText {
+
+    private LastRunText() {
+    }
+
+    static String write(Wallet wallet) {
+        StringBuilder text = new StringBuilder(wallet.writtenAt().toString());
+        wallet.lastRun().forEach((eventId, entry) -> text.append('\n')
+                .append(entry.type() == EventType.CREDIT ? 'C' : 'D').append(' ')
+                .append(entry.amount().toPlainString()).append(' ')
+                .append(entry.outcome()).append(' ')
+                .append(entry.balance().toPlainString()).append(' ')
+                .append(entry.version()).append(' ')
+                .append(eventId.length()).append(':').append(eventId));
+        return text.toString();
+    }
+
+    static Wallet read(BigDecimal balance, long version, String text) {
+        try {
+            int line = text.indexOf('\n');
+            Instant writtenAt = Instant.parse(line < 0 ? text : text.substring(0, line));
+            Map<String, Wallet.RunEntry> run = new HashMap<>();
+            while (line >= 0 && line < text.length()) {
+                String[] fields = new String[5];
+                int start = line + 1;
+                for (int i = 0; i < fields.length; i++) {
+                    int space = text.indexOf(' ', start);
+                    fields[i] = text.substring(start, space);
+                    start = space + 1;
+                }
+                int colon = text.indexOf(':', start);
+                int idEnd = colon + 1 + Integer.parseInt(text.substring(start, colon));
+                run.put(text.substring(colon + 1, idEnd), new Wallet.RunEntry(
+                        fields[0].equals("C") ? EventType.CREDIT : EventType.DEBIT, new BigDecimal(fields[1]),
+                        fields[2], new BigDecimal(fields[3]), Long.parseLong(fields[4])));
+                line = idEnd;
+            }
+            return new Wallet(balance, version, writtenAt, run);
+        } catch (RuntimeException e) {
+            // Only this service writes last_run; anything else is an item it must not guess about.
+            throw new IllegalStateException("A wallet's last_run is not in the format this version writes", e);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package dev.wallet.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import dev.wallet.EventType;
+
+class LastRunTextTest {
+
+    private static final Instant AT = Instant.parse("2026-11-26T13:10:11.123456Z");
+
+    @Test
+    void runReadsBackAsWrittenWhateverCharactersItsEventIdsHold() {
+        Wallet wallet = new Wallet(new BigDecimal("87.5"), 9, AT, Map.of(
+                "evt-1", new Wallet.RunEntry(EventType.CREDIT, new BigDecimal("100"), "APPLIED",
+                        new BigDecimal("100"), 8),
+                "two words\nand a line: 12 3:x", new Wallet.RunEntry(EventType.DEBIT, new BigDecimal("12.50"),
+                        "APPLIED", new BigDecimal("87.5"), 9),
+                "€ \uD83D\uDCB0", new Wallet.RunEntry(EventType.DEBIT, new BigDecimal("1000"),
+                        "INSUFFICIENT_FUNDS", new BigDecimal("87.5"), 0)));
+
+        assertThat(LastRunText.read(wallet.balance(), wallet.version(), LastRunText.write(wallet)))
+                .isEqualTo(wallet);
+    }
+
+    @Test
+    void writeWithoutEventsKeepsItsTime() {
+        Wallet wallet = new Wallet(BigDecimal.TEN, 3, AT, Map.of());
+
+        assertThat(LastRunText.write(wallet)).isEqualTo("2026-11-26T13:10:11.123456Z");
+        assertThat(LastRunText.read(BigDecimal.TEN, 3, LastRunText.write(wallet))).isEqualTo(wallet);
+    }
+
+    @Test
+    void entryIsOneReadableLine() {
+        Wallet wallet = new Wallet(new BigDecimal("87.5"), 7, AT, Map.of("evt-0001",
+                new Wallet.RunEntry(EventType.DEBIT, new BigDecimal("12.5"), "APPLIED", new BigDecimal("87.5"), 7)));
+
+        assertThat(LastRunText.write(wallet)).isEqualTo("2026-11-26T13:10:11.123456Z\nD 12.5 APPLIED 87.5 7 8:evt-0001");
+    }
+
+    @Test
+    void textInAnotherFormatIsRefusedRatherThanGuessed() {
+        assertThatThrownBy(() -> LastRunText.read(BigDecimal.ONE, 1, "2026-11-26T13:10:11Z\nD 12.5 APPLIED"))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("last_run");
+        assertThatThrownBy(() -> LastRunText.read(BigDecimal.ONE, 1, null))
+                .isInstanceOf(IllegalStateException.class);
+    }
+}
