@@ -28,7 +28,8 @@ public final class LocalRun {
     }
 
     private static Process startService(LocalServers servers) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(ServiceProcess.command(List.of())).inheritIO();
+        ProcessBuilder builder = new ProcessBuilder(ServiceProcess.command(List.of()))
+                .directory(ServiceProcess.DIRECTORY.toFile()).inheritIO();
         builder.environment().putAll(ServiceProcess.environment(servers.kafka().bootstrapServers(),
                 servers.dynamo().endpoint()));
         return builder.start();

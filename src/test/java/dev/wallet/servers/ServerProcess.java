@@ -24,18 +24,21 @@ final class ServerProcess {
     private final List<String> command;
     private final Map<String, String> environment;
     private final Path log;
+    private final Path directory;
     private Process process;
 
     ServerProcess(String name, Path jars, List<String> jvmOptions, String mainClass, List<String> arguments,
             Path log) {
         this(name, java(jvmOptions, List.of("-cp", jars.resolve("*").toString(), mainClass), arguments), Map.of(),
-                log);
+                Path.of(""), log);
     }
 
-    ServerProcess(String name, List<String> command, Map<String, String> environment, Path log) {
+    /** {@code command} run in {@code directory}, relative to this process's own. */
+    ServerProcess(String name, List<String> command, Map<String, String> environment, Path directory, Path log) {
         this.name = name;
         this.command = command;
         this.environment = environment;
+        this.directory = directory;
         this.log = log;
     }
 
@@ -65,8 +68,8 @@ final class ServerProcess {
     void start() {
         try {
             Files.createDirectories(log.getParent());
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toAbsolutePath().toFile())
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             builder.environment().putAll(environment);
             process = builder.start();
         } catch (IOException e) {

@@ -20,7 +20,8 @@ import java.util.Map;
  */
 public final class ServiceProcess {
 
-    private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
+    /** Where the service runs from: its class data sharing archive names the jars relative to it. */
+    static final Path DIRECTORY = Path.of("target", "quarkus-app");
 
     private final ServerProcess process;
     private final int httpPort;
@@ -31,17 +32,20 @@ public final class ServiceProcess {
         List<String> jvmOptions = new ArrayList<>(List.of("-Dquarkus.http.port=" + httpPort));
         jvmOptions.addAll(systemProperties);
         this.process = new ServerProcess(name, command(jvmOptions),
-                environment(kafkaBootstrapServers, dynamoDbEndpoint), log);
+                environment(kafkaBootstrapServers, dynamoDbEndpoint), DIRECTORY, log);
     }
 
     /**
-     * {@code java -jar} of the packaged service, with the memory settings of its container image
-     * (Dockerfile.jvm): the serial collector, whose bookkeeping is far smaller than G1's on a small heap.
+     * {@code java -jar} of the packaged service, to run in {@link #DIRECTORY}, with the memory settings of its
+     * container image (Dockerfile.jvm): the serial collector, whose bookkeeping is far smaller than G1's on a
+     * small heap. And the class data sharing archive the package built, which this JDK made (the image's JDK
+     * would not take it).
      */
     static List<String> command(List<String> jvmOptions) {
-        List<String> options = new ArrayList<>(List.of("-Xmx128m", "-XX:+UseSerialGC"));
+        List<String> options = new ArrayList<>(List.of("-Xmx128m", "-XX:+UseSerialGC",
+                "-XX:SharedArchiveFile=app-cds.jsa"));
         options.addAll(jvmOptions);
-        return ServerProcess.java(options, List.of("-jar", JAR.toString()), List.of());
+        return ServerProcess.java(options, List.of("-jar", "quarkus-run.jar"), List.of());
     }
 
     /** The service's whole configuration, as environment variables, as it would be in production. */
