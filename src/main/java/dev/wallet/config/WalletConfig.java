@@ -55,7 +55,7 @@ public interface WalletConfig {
          * DynamoDB requests in flight at most, shared by all consumers of the instance: the wallets of different
          * users in a batch are written in parallel.
          */
-        @WithDefault("32")
+        @WithDefault("64")
         int concurrency();
 
         /**
