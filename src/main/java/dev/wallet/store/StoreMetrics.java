@@ -8,8 +8,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
 
 /**
- * What the service asks of DynamoDB, as DynamoDB bills it: requests by operation and the write capacity units
- * it reports consumed (ReturnConsumedCapacity), by table. Exposed on {@code /q/metrics}.
+ * What the service asks of DynamoDB, as DynamoDB bills it: requests by operation and write capacity units by
+ * table, as DynamoDB reports them (ReturnConsumedCapacity) or, for wallet writes sent as PartiQL statements, as
+ * its sizing rule bills them ({@link WalletRequests#writeUnits}). Exposed on {@code /q/metrics}.
  */
 @ApplicationScoped
 public class StoreMetrics {
@@ -24,14 +25,15 @@ public class StoreMetrics {
         registry.counter("wallet.dynamodb.requests", "operation", operation).increment();
     }
 
-    /** A wallet write of a run of {@code events} events; coalesced runs are what a hot wallet costs. */
-    void walletWritten(ConsumedCapacity capacity, int events) {
+    /**
+     * A wallet write of a run of {@code events} events and the write units it cost; coalesced runs are what a hot
+     * wallet costs.
+     */
+    void walletWritten(String table, double units, int events) {
         String run = events > 1 ? "coalesced" : "single";
+        registry.counter("wallet.dynamodb.wallet.writes", "run", run).increment();
         registry.counter("wallet.dynamodb.wallet.events", "run", run).increment(events);
-        if (capacity != null) {
-            registry.counter("wallet.dynamodb.write.units", "table", capacity.tableName(), "run", run)
-                    .increment(capacity.capacityUnits());
-        }
+        registry.counter("wallet.dynamodb.write.units", "table", table, "run", run).increment(units);
     }
 
     void recordsWritten(List<ConsumedCapacity> capacities) {

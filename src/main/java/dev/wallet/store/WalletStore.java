@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,8 +21,6 @@ import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
 import dev.wallet.EventType;
 import dev.wallet.Outcome;
@@ -35,8 +34,9 @@ import dev.wallet.config.WalletConfig;
  * <li>one consistent BatchGetItem per 100 keys reads the wallets not cached ({@link WalletCache}), then the
  * records of the events' ids;</li>
  * <li>per user, the new events are decided in order against the wallet read, and the result is written in one
- * UpdateItem conditional on the wallet's version (a hot wallet is written once per batch, not per event), which
- * also keeps those events' outcomes in the wallet item ({@code last_run});</li>
+ * write conditional on the wallet's version (a hot wallet is written once per batch, not per event), which also
+ * keeps those events' outcomes in the wallet item ({@code last_run}); the users' writes go 25 per request
+ * ({@link WalletWrites}), and a user whose wallet moved meanwhile is read and decided again;</li>
  * <li>one BatchWriteItem per 25 records stores each outcome under its eventId.</li>
  * </ol>
  * A crash between 2 and 3 loses nothing: the redelivered events are found in {@code last_run}. The caller must
@@ -52,15 +52,17 @@ public class WalletStore {
     private final StoreWorkers workers;
     private final StoreMetrics metrics;
     private final WalletCache cache;
+    private final WalletWrites writes;
     private final Duration retention;
 
-    public WalletStore(DynamoDbClient dynamo, WalletRequests requests, StoreWorkers workers, StoreMetrics metrics,
-            WalletCache cache, WalletConfig config) {
+    WalletStore(DynamoDbClient dynamo, WalletRequests requests, StoreWorkers workers, StoreMetrics metrics,
+            WalletCache cache, WalletWrites writes, WalletConfig config) {
         this.dynamo = dynamo;
         this.requests = requests;
         this.workers = workers;
         this.metrics = metrics;
         this.cache = cache;
+        this.writes = writes;
         this.retention = config.idempotency().retention();
     }
 
@@ -75,10 +77,21 @@ public class WalletStore {
         }
         Snapshot snapshot = read(byUser.keySet(), firsts.keySet());
         Instant now = Instant.now();
-        List<Callable<Map<String, Known>>> users = byUser.values().stream()
-                .<Callable<Map<String, Known>>> map(run -> () -> settle(run, snapshot, now)).toList();
+        List<Attempt> attempts = workers.all(byUser.values().stream()
+                .<Callable<Attempt>> map(run -> () -> attempt(run, snapshot, now)).toList());
+        Map<String, Run> runs = new HashMap<>();
+        attempts.stream().filter(Attempt::writes).forEach(attempt -> runs.put(attempt.userId(), attempt.run()));
+        Set<String> moved = writes.writeAll(runs);
         Map<String, Known> known = new HashMap<>();
-        workers.all(users).forEach(known::putAll);
+        List<Callable<Map<String, Known>>> again = new ArrayList<>();
+        for (Attempt attempt : attempts) {
+            if (attempt.stale() || moved.contains(attempt.userId())) {
+                again.add(() -> settle(attempt.events(), now));
+            } else {
+                known.putAll(attempt.settled());
+            }
+        }
+        workers.all(again).forEach(known::putAll);
         Instant expiresAt = now.plus(retention);
         List<Map<String, AttributeValue>> records = firsts.values().stream()
                 .filter(first -> known.get(first.eventId()).unrecorded(first))
@@ -89,45 +102,50 @@ public class WalletStore {
     }
 
     /**
-     * One user's events of the batch (first occurrences of their eventIds), in order: known ones are looked up,
-     * new ones are decided and written. Returns how each eventId is known now.
+     * One user's events of the batch (first occurrences of their eventIds), in order, on one snapshot: known ones
+     * are looked up, new ones decided. Stale when the rejections of a run that writes nothing cannot stand.
      */
-    private Map<String, Known> settle(List<WalletEvent> events, Snapshot snapshot, Instant now) {
+    private Attempt attempt(List<WalletEvent> events, Snapshot snapshot, Instant now) {
         String userId = events.get(0).userId();
-        Snapshot current = snapshot;
+        Wallet wallet = snapshot.wallet(userId);
+        Map<String, Known> known = new HashMap<>();
+        List<WalletEvent> fresh = new ArrayList<>();
+        for (WalletEvent event : events) {
+            Map<String, AttributeValue> record = snapshot.records().get(event.eventId());
+            Wallet.RunEntry entry = wallet.lastRun().get(event.eventId());
+            if (record != null) {
+                known.put(event.eventId(), new Recorded(record));
+            } else if (entry != null) {
+                known.put(event.eventId(), new InLastWrite(userId, entry, wallet.writtenAt()));
+            } else {
+                fresh.add(event);
+            }
+        }
+        Run run = Run.decide(wallet, fresh, now);
+        if (!run.changesWallet() && !fresh.isEmpty() && !stillAt(userId, wallet.version())) {
+            return new Attempt(userId, events, known, run, true);
+        }
+        if (run.changesWallet()) {
+            // This write replaces last_run: the events known only from it must be recorded first.
+            recordHere(events, known, now);
+        }
+        return new Attempt(userId, events, known, run, false);
+    }
+
+    /**
+     * One user's events whose first attempt failed (another writer moved the wallet): read again and decided
+     * again until the wallet write succeeds. Returns how each eventId is known now.
+     */
+    private Map<String, Known> settle(List<WalletEvent> events, Instant now) {
+        String userId = events.get(0).userId();
+        List<String> eventIds = events.stream().map(WalletEvent::eventId).toList();
         while (true) {
-            Wallet wallet = current.wallet(userId);
-            Map<String, Known> known = new HashMap<>();
-            List<WalletEvent> fresh = new ArrayList<>();
-            for (WalletEvent event : events) {
-                Map<String, AttributeValue> record = current.records().get(event.eventId());
-                Wallet.RunEntry entry = wallet.lastRun().get(event.eventId());
-                if (record != null) {
-                    known.put(event.eventId(), new Recorded(record));
-                } else if (entry != null) {
-                    known.put(event.eventId(), new InLastWrite(userId, entry, wallet.writtenAt()));
-                } else {
-                    fresh.add(event);
-                }
-            }
-            Run run = Run.decide(wallet, fresh, now);
-            if (!run.changesWallet() && !fresh.isEmpty() && !stillAt(userId, wallet.version())) {
-                current = readHere(List.of(userId), events.stream().map(WalletEvent::eventId).toList());
-                continue;
-            }
-            if (run.changesWallet()) {
-                // This write replaces last_run: the events known only from it must be recorded first.
-                recordHere(events, known, now);
-            }
-            if (!run.changesWallet() || write(userId, run)) {
-                for (int i = 0; i < fresh.size(); i++) {
-                    known.put(fresh.get(i).eventId(), new Decided(fresh.get(i), run.outcomes().get(i)));
-                }
-                return known;
-            }
             Log.debugf("Wallet %s moved since it was read, deciding its events again", userId);
             // On this thread, one of the workers: waiting for other workers here could starve the pool.
-            current = readHere(List.of(userId), events.stream().map(WalletEvent::eventId).toList());
+            Attempt attempt = attempt(events, readHere(List.of(userId), eventIds), now);
+            if (!attempt.stale() && (!attempt.writes() || writes.write(userId, attempt.run()))) {
+                return attempt.settled();
+            }
         }
     }
 
@@ -152,21 +170,6 @@ public class WalletStore {
                     Math.min(recovered.size(), start + WalletRequests.MAX_WRITE_ITEMS))));
         }
         recovered.forEach(record -> known.put(record.get(WalletRequests.EVENT_ID).s(), new Recorded(record)));
-    }
-
-    /** False when another writer moved the wallet since the run was decided. */
-    private boolean write(String userId, Run run) {
-        metrics.request("UpdateItem");
-        cache.forget(userId);
-        Wallet after = run.after();
-        try {
-            UpdateItemResponse response = dynamo.updateItem(requests.write(userId, run.before().version(), after));
-            metrics.walletWritten(response.consumedCapacity(), run.events().size());
-            cache.put(userId, after);
-            return true;
-        } catch (ConditionalCheckFailedException e) {
-            return false;
-        }
     }
 
     // Wallets first, records after: an applied event is always in its wallet's last_run or in the events table
@@ -365,6 +368,24 @@ public class WalletStore {
         @Override
         public boolean unrecorded(WalletEvent first) {
             return true;
+        }
+    }
+
+    /** One user's events decided on one snapshot; when not stale, {@code run} holds the new ones. */
+    private record Attempt(String userId, List<WalletEvent> events, Map<String, Known> known, Run run,
+            boolean stale) {
+
+        boolean writes() {
+            return !stale && run.changesWallet();
+        }
+
+        /** How each eventId is known once the run is written (or needed no write). */
+        Map<String, Known> settled() {
+            for (int i = 0; i < run.events().size(); i++) {
+                WalletEvent event = run.events().get(i);
+                known.put(event.eventId(), new Decided(event, run.outcomes().get(i)));
+            }
+            return known;
         }
     }
 

@@ -52,8 +52,10 @@ class WalletStoreTest {
 
     /** Another instance of the service, or this one restarted: its own cache, empty. */
     private static WalletStore newInstance() {
-        return new WalletStore(dynamo, requests, workers, new StoreMetrics(registry),
-                new WalletCache(config, new SimpleMeterRegistry()), config);
+        StoreMetrics metrics = new StoreMetrics(registry);
+        WalletCache cache = new WalletCache(config, new SimpleMeterRegistry());
+        return new WalletStore(dynamo, requests, workers, metrics, cache,
+                new WalletWrites(dynamo, requests, workers, metrics, cache), config);
     }
 
     @AfterAll
@@ -241,15 +243,41 @@ class WalletStoreTest {
                 UUID.randomUUID().toString(), user + "-" + i, EventType.CREDIT, BigDecimal.ONE, Instant.now()))
                 .toList();
         double writes = walletWrites();
+        double walletRequests = requests("BatchExecuteStatement");
+        double updates = requests("UpdateItem");
         double reads = requests("BatchGetItem");
         double records = requests("BatchWriteItem");
 
         assertThat(store.apply(batch)).allMatch(Outcome.Applied.class::isInstance);
 
+        // 250 wallet writes, 25 per request: 10; 250 wallets, then 250 event records, 100 keys per read: 3 + 3;
+        // 250 records: 10 writes of 25.
         assertThat(walletWrites() - writes).isEqualTo(250);
-        // 250 wallets, then 250 event records, 100 keys per read: 3 + 3; 250 records: 10 writes of 25.
+        assertThat(requests("BatchExecuteStatement") - walletRequests).isEqualTo(10);
         assertThat(requests("BatchGetItem") - reads).isEqualTo(6);
         assertThat(requests("BatchWriteItem") - records).isEqualTo(10);
+        assertThat(requests("UpdateItem")).isEqualTo(updates);
+    }
+
+    @Test
+    void writeUnitsCountedForABatchedWalletWriteAreTheUnitsDynamoDbReportsForTheSameUpdate() {
+        Wallet before = Wallet.EMPTY;
+        // One byte more each time across the 1 KB boundary, then a wallet far smaller than the one before it,
+        // which is billed as the larger.
+        List<Integer> idLengths = new java.util.ArrayList<>(java.util.stream.IntStream.range(860, 960).boxed().toList());
+        idLengths.add(1);
+        for (int idLength : idLengths) {
+            WalletEvent event = new WalletEvent("e".repeat(idLength), user, EventType.CREDIT, new BigDecimal("12.5"),
+                    Instant.now());
+            Wallet after = Run.decide(before, List.of(event), Instant.now()).after();
+
+            double reported = dynamo.updateItem(requests.write(user, before.version(), after)).consumedCapacity()
+                    .capacityUnits();
+
+            assertThat(WalletRequests.writeUnits(user, before, after)).as("eventId of %d characters", idLength)
+                    .isEqualTo((int) reported);
+            before = after;
+        }
     }
 
     private WalletEvent credit(String amount) {
@@ -275,7 +303,7 @@ class WalletStoreTest {
     }
 
     private static double walletWrites() {
-        return requests("UpdateItem");
+        return registry.find("wallet.dynamodb.wallet.writes").counters().stream().mapToDouble(c -> c.count()).sum();
     }
 
     private static double recordWriteUnits() {
