@@ -1,16 +1,13 @@
 package dev.wallet.store;
 
-import java.util.List;
-
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
 
 /**
- * What the service asks of DynamoDB, as DynamoDB bills it: requests by operation and write capacity units by
- * table, as DynamoDB reports them (ReturnConsumedCapacity) or, for wallet writes sent as PartiQL statements, as
- * its sizing rule bills them ({@link WalletRequests#writeUnits}). Exposed on {@code /q/metrics}.
+ * What the service asks of DynamoDB, as DynamoDB bills it: requests by operation, and write capacity units by
+ * table as DynamoDB's sizing rule bills them ({@link WalletRequests#writeUnits(java.util.Map)}). Exposed on
+ * {@code /q/metrics}.
  */
 @ApplicationScoped
 public class StoreMetrics {
@@ -36,10 +33,7 @@ public class StoreMetrics {
         registry.counter("wallet.dynamodb.write.units", "table", table, "run", run).increment(units);
     }
 
-    void recordsWritten(List<ConsumedCapacity> capacities) {
-        for (ConsumedCapacity capacity : capacities) {
-            registry.counter("wallet.dynamodb.write.units", "table", capacity.tableName(), "run", "none")
-                    .increment(capacity.capacityUnits());
-        }
+    void recordsWritten(String table, double units) {
+        registry.counter("wallet.dynamodb.write.units", "table", table, "run", "none").increment(units);
     }
 }

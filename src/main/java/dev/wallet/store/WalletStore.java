@@ -21,6 +21,7 @@ import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 import dev.wallet.EventType;
 import dev.wallet.Outcome;
@@ -268,13 +269,19 @@ public class WalletStore {
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             metrics.request("BatchWriteItem");
             BatchWriteItemResponse response = dynamo.batchWriteItem(next);
-            metrics.recordsWritten(response.consumedCapacity());
+            metrics.recordsWritten(requests.eventsTable(),
+                    writeUnits(next.requestItems()) - writeUnits(response.unprocessedItems()));
             if (response.unprocessedItems().isEmpty()) {
                 return null;
             }
             next = next.toBuilder().requestItems(response.unprocessedItems()).build();
         }
         throw new IllegalStateException("DynamoDB left records unprocessed " + MAX_ATTEMPTS + " times; retrying");
+    }
+
+    private static int writeUnits(Map<String, List<WriteRequest>> puts) {
+        return puts.values().stream().flatMap(List::stream)
+                .mapToInt(put -> WalletRequests.writeUnits(put.putRequest().item())).sum();
     }
 
     private static Outcome earlierOutcome(WalletEvent event, Map<String, AttributeValue> record) {

@@ -13,7 +13,6 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.BatchExecuteStatementResponse;
 import software.amazon.awssdk.services.dynamodb.model.BatchStatementError;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
 /**
  * Writes decided runs to their wallets, each conditional on the version it was decided on. A batch's runs go as
@@ -65,8 +64,8 @@ class WalletWrites {
         cache.forget(userId);
         Wallet after = run.after();
         try {
-            UpdateItemResponse response = dynamo.updateItem(requests.write(userId, run.before().version(), after));
-            metrics.walletWritten(requests.walletTable(), response.consumedCapacity().capacityUnits(),
+            dynamo.updateItem(requests.write(userId, run.before().version(), after));
+            metrics.walletWritten(requests.walletTable(), WalletRequests.writeUnits(userId, run.before(), after),
                     run.events().size());
             cache.put(userId, after);
             return true;

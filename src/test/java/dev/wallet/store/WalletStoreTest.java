@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 
 import dev.wallet.EventType;
 import dev.wallet.Outcome;
@@ -271,12 +273,31 @@ class WalletStoreTest {
                     Instant.now());
             Wallet after = Run.decide(before, List.of(event), Instant.now()).after();
 
-            double reported = dynamo.updateItem(requests.write(user, before.version(), after)).consumedCapacity()
-                    .capacityUnits();
+            double reported = dynamo.updateItem(requests.write(user, before.version(), after).toBuilder()
+                    .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build()).consumedCapacity().capacityUnits();
 
             assertThat(WalletRequests.writeUnits(user, before, after)).as("eventId of %d characters", idLength)
                     .isEqualTo((int) reported);
             before = after;
+        }
+    }
+
+    @Test
+    void writeUnitsCountedForARecordAreTheUnitsDynamoDbReportsForTheSamePut() {
+        Instant expiresAt = Instant.now().plus(Duration.ofDays(7));
+        // One byte more each time across the 1 KB boundary, applied and rejected.
+        for (int idLength = 800; idLength < 900; idLength++) {
+            WalletEvent event = new WalletEvent(user + "-" + "e".repeat(idLength), user, EventType.DEBIT,
+                    new BigDecimal("12.5"), Instant.now());
+            Outcome outcome = idLength % 2 == 0 ? new Outcome.Applied(event, new BigDecimal("1007.25"), idLength,
+                    Instant.now()) : Run.rejected(event, RejectionReason.INSUFFICIENT_FUNDS, BigDecimal.TEN);
+            Map<String, AttributeValue> record = WalletRequests.record(event, outcome, expiresAt);
+
+            double reported = dynamo.putItem(r -> r.tableName("wallet-events-processed").item(record)
+                    .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)).consumedCapacity().capacityUnits();
+
+            assertThat(WalletRequests.writeUnits(record)).as("eventId of %d characters", event.eventId().length())
+                    .isEqualTo((int) reported);
         }
     }
 
