@@ -141,14 +141,20 @@ public class WalletRequests {
     }
 
     /**
-     * Moves the wallet to {@code after}, whose last_run remembers the run's outcomes until their records are
-     * written. DynamoDB refuses it when the wallet is no longer at {@code expectedVersion}.
+     * The wallet item a write leaves: its last_run remembers the run's outcomes until their records are written.
+     * Built once per write, for its request and its write units.
      */
-    UpdateItemRequest write(String userId, long expectedVersion, Wallet after) {
+    static Map<String, AttributeValue> walletItem(String userId, Wallet wallet) {
+        return Map.of(USER_ID, s(userId), BALANCE, n(wallet.balance()), VERSION, n(wallet.version()), LAST_RUN,
+                s(LastRunText.write(wallet)));
+    }
+
+    /** Writes the wallet {@code item}. DynamoDB refuses it when the wallet is no longer at {@code expectedVersion}. */
+    UpdateItemRequest write(long expectedVersion, Map<String, AttributeValue> item) {
         Map<String, AttributeValue> values = new HashMap<>();
-        values.put(":balance", n(after.balance()));
-        values.put(":version", n(after.version()));
-        values.put(":run", s(LastRunText.write(after)));
+        values.put(":balance", item.get(BALANCE));
+        values.put(":version", item.get(VERSION));
+        values.put(":run", item.get(LAST_RUN));
         String condition;
         if (expectedVersion == 0) {
             // A wallet without a version (missing, or written by an older tool) has had no event applied.
@@ -158,26 +164,25 @@ public class WalletRequests {
             condition = "#version = :expected";
             values.put(":expected", n(expectedVersion));
         }
-        return UpdateItemRequest.builder().tableName(walletTable).key(Map.of(USER_ID, s(userId)))
+        return UpdateItemRequest.builder().tableName(walletTable).key(Map.of(USER_ID, item.get(USER_ID)))
                 .updateExpression("SET #balance = :balance, #version = :version, #run = :run")
                 .conditionExpression(condition).expressionAttributeNames(WALLET_NAMES)
                 .expressionAttributeValues(values).build();
     }
 
     /**
-     * The move of {@link #write} as one PartiQL statement of a batch, so that a batch of wallet writes costs one
+     * The write of {@link #write} as one PartiQL statement of a batch, so that a batch of wallet writes costs one
      * request, not one each. A wallet without events gets an INSERT, which DynamoDB refuses (DuplicateItem) when
      * an item exists, e.g. written by another tool: {@link #write} takes that one. Otherwise an UPDATE, which
      * DynamoDB refuses (ConditionalCheckFailed) unless the item exists at {@code expectedVersion}.
      */
-    BatchStatementRequest writeStatement(String userId, long expectedVersion, Wallet after) {
+    BatchStatementRequest writeStatement(long expectedVersion, Map<String, AttributeValue> item) {
         if (expectedVersion == 0) {
             return BatchStatementRequest.builder().statement(insertWallet)
-                    .parameters(s(userId), n(after.balance()), n(after.version()), s(LastRunText.write(after)))
-                    .build();
+                    .parameters(item.get(USER_ID), item.get(BALANCE), item.get(VERSION), item.get(LAST_RUN)).build();
         }
         return BatchStatementRequest.builder().statement(updateWallet)
-                .parameters(n(after.balance()), n(after.version()), s(LastRunText.write(after)), s(userId),
+                .parameters(item.get(BALANCE), item.get(VERSION), item.get(LAST_RUN), item.get(USER_ID),
                         n(expectedVersion))
                 .build();
     }
@@ -188,11 +193,11 @@ public class WalletRequests {
     }
 
     /**
-     * The write units DynamoDB bills for moving a wallet from {@code before} to {@code after}: an update costs as
-     * much as the larger of the two items.
+     * The write units DynamoDB bills for moving a wallet from {@code before} to the item {@code after}: an update
+     * costs as much as the larger of the two items.
      */
-    static int writeUnits(String userId, Wallet before, Wallet after) {
-        int afterUnits = writeUnits(walletItem(userId, after));
+    static int writeUnits(String userId, Wallet before, Map<String, AttributeValue> after) {
+        int afterUnits = writeUnits(after);
         return before == Wallet.EMPTY ? afterUnits : Math.max(writeUnits(walletItem(userId, before)), afterUnits);
     }
 
@@ -212,11 +217,6 @@ public class WalletRequests {
             };
         }
         return Math.max(1, (bytes + WRITE_UNIT_BYTES - 1) / WRITE_UNIT_BYTES);
-    }
-
-    private static Map<String, AttributeValue> walletItem(String userId, Wallet wallet) {
-        return Map.of(USER_ID, s(userId), BALANCE, n(wallet.balance()), VERSION, n(wallet.version()), LAST_RUN,
-                s(LastRunText.write(wallet)));
     }
 
     private static int utf8(String text) {

@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchExecuteStatementResponse;
 import software.amazon.awssdk.services.dynamodb.model.BatchStatementError;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -47,7 +48,7 @@ class WalletWrites {
      */
     Set<String> writeAll(Map<String, Run> runs) {
         List<Write> writes = runs.entrySet().stream()
-                .map(entry -> new Write(entry.getKey(), entry.getValue(), entry.getValue().after())).toList();
+                .map(entry -> Write.of(entry.getKey(), entry.getValue())).toList();
         List<Callable<Set<String>>> chunks = new ArrayList<>();
         for (int start = 0; start < writes.size(); start += WalletRequests.MAX_STATEMENTS) {
             List<Write> chunk = writes.subList(start, Math.min(writes.size(), start + WalletRequests.MAX_STATEMENTS));
@@ -62,12 +63,10 @@ class WalletWrites {
     boolean write(String userId, Run run) {
         metrics.request("UpdateItem");
         cache.forget(userId);
-        Wallet after = run.after();
+        Write write = Write.of(userId, run);
         try {
-            dynamo.updateItem(requests.write(userId, run.before().version(), after));
-            metrics.walletWritten(requests.walletTable(), WalletRequests.writeUnits(userId, run.before(), after),
-                    run.events().size());
-            cache.put(userId, after);
+            dynamo.updateItem(requests.write(run.before().version(), write.item()));
+            written(write);
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;
@@ -83,17 +82,14 @@ class WalletWrites {
             metrics.request("BatchExecuteStatement");
             pending.forEach(write -> cache.forget(write.userId()));
             BatchExecuteStatementResponse response = dynamo.batchExecuteStatement(WalletRequests.writeAll(
-                    pending.stream().map(write -> requests.writeStatement(write.userId(),
-                            write.run().before().version(), write.after())).toList()));
+                    pending.stream().map(write -> requests.writeStatement(write.run().before().version(),
+                            write.item())).toList()));
             List<Write> again = new ArrayList<>();
             for (int i = 0; i < pending.size(); i++) {
                 Write write = pending.get(i);
                 BatchStatementError error = response.responses().get(i).error();
                 if (error == null) {
-                    metrics.walletWritten(requests.walletTable(),
-                            WalletRequests.writeUnits(write.userId(), write.run().before(), write.after()),
-                            write.run().events().size());
-                    cache.put(write.userId(), write.after());
+                    written(write);
                     continue;
                 }
                 switch (error.code()) {
@@ -113,6 +109,19 @@ class WalletWrites {
         return moved;
     }
 
-    private record Write(String userId, Run run, Wallet after) {
+    private void written(Write write) {
+        metrics.walletWritten(requests.walletTable(),
+                WalletRequests.writeUnits(write.userId(), write.run().before(), write.item()),
+                write.run().events().size());
+        cache.put(write.userId(), write.after());
+    }
+
+    /** A run's wallet after it, and that wallet as the item written. */
+    private record Write(String userId, Run run, Wallet after, Map<String, AttributeValue> item) {
+
+        static Write of(String userId, Run run) {
+            Wallet after = run.after();
+            return new Write(userId, run, after, WalletRequests.walletItem(userId, after));
+        }
     }
 }
