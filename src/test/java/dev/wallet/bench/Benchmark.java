@@ -32,7 +32,7 @@ public final class Benchmark {
     /** How long each ceiling is measured, and each latency run lasts. */
     private static final Duration WINDOW = Duration.ofSeconds(Integer.getInteger("bench.seconds", 20));
     /** The service's wallet.store.concurrency, and the ceiling client's thread count. */
-    private static final int CONCURRENCY = Integer.getInteger("bench.concurrency", 32);
+    private static final int CONCURRENCY = Integer.getInteger("bench.concurrency", 64);
     private static final int NAIVE_EVENTS = Integer.getInteger("bench.naive-events", 20_000);
     /** A quicker look at one design change: {@code -Dbench.workloads=uniform}. */
     private static final List<String> WORKLOADS = List.of(
