@@ -52,8 +52,8 @@ public interface WalletConfig {
 
     interface Store {
         /**
-         * DynamoDB requests in flight at most, shared by all consumers of the instance: the wallets of different
-         * users in a batch are written in parallel.
+         * DynamoDB requests in flight at most, shared by all consumers of the instance: a batch's reads, wallet
+         * writes (25 users per request) and records go out in parallel.
          */
         @WithDefault("64")
         int concurrency();
