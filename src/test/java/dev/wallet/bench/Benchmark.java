@@ -23,7 +23,8 @@ import dev.wallet.servers.TcpProxy;
  * The throughput and cost benchmark ({@code ./mvnw -Pbenchmark}, see docs/benchmarks.md): DynamoDB's own
  * ceiling, the naive GetItem/PutItem loop and the packaged service, on one local Kafka and DynamoDB Local, for a
  * uniform and a hot-wallet workload, then the uniform one again with 5 ms added to every DynamoDB request.
- * Prints a Markdown table. Sizes: {@code -Dbench.events}, {@code -Dbench.users}, {@code -Dbench.seconds}.
+ * Prints a Markdown table. Sizes: {@code -Dbench.events}, {@code -Dbench.users}, {@code -Dbench.seconds}; the
+ * latency run's share of the drain rate: {@code -Dbench.load} (0.5).
  */
 public final class Benchmark {
 
@@ -34,6 +35,8 @@ public final class Benchmark {
     /** The service's wallet.store.concurrency, and the ceiling client's thread count. */
     private static final int CONCURRENCY = Integer.getInteger("bench.concurrency", 64);
     private static final int NAIVE_EVENTS = Integer.getInteger("bench.naive-events", 20_000);
+    /** The latency run's rate, as a share of the service's drain rate: the target is at half load. */
+    private static final double LOAD = Double.parseDouble(System.getProperty("bench.load", "0.5"));
     /** A quicker look at one design change: {@code -Dbench.workloads=uniform}. */
     private static final List<String> WORKLOADS = List.of(
             System.getProperty("bench.workloads", "uniform,hot,uniform+5ms,hot+5ms").split(","));
@@ -119,7 +122,7 @@ public final class Benchmark {
         return row;
     }
 
-    /** The naive loop and the service on one pre-filled topic, then the service at half its rate. */
+    /** The naive loop and the service on one pre-filled topic, then the service at a share of its rate (half). */
     private static Figures serve(LocalServers servers, Case c) throws Exception {
         Workload workload = c.workload();
         String name = "bench-" + workload.name().replaceAll("[^a-z]", "");
@@ -132,7 +135,7 @@ public final class Benchmark {
             double rate = run.drain(EVENTS);
             Cost cost = Cost.of(run.metrics(), EVENTS, run.applied());
             log("%s: service %.0f events/s, %s", workload.name(), rate, cost);
-            double paced = rate / 2;
+            double paced = rate * LOAD;
             List<Long> latencies = run.paced(workload.events(name + "-paced", (int) (paced * WINDOW.toSeconds()), 7),
                     paced);
             return new Figures(naive, rate, run.applied(), cost, latencies, run.startup, run.peakResidentBytes());
@@ -184,12 +187,13 @@ public final class Benchmark {
                 the service's run; the ratio is to the higher. Naive: GetItem + PutItem per event, one at a time
                 (at most %,d events or %d s).
 
-                | workload | events | service events/s | reference events/s, before / after | service / reference | naive events/s | service / naive | requests / applied event | WCU / event | WCU / applied event | WCU / event of coalesced runs | latency p50 / p95 / p99 ms at half load | startup to ready | peak RSS |
+                | workload | events | service events/s | reference events/s, before / after | service / reference | naive events/s | service / naive | requests / applied event | WCU / event | WCU / applied event | WCU / event of coalesced runs | latency p50 / p95 / p99 ms at %s load | startup to ready | peak RSS |
                 |---|---|---|---|---|---|---|---|---|---|---|---|---|---|
                 %s
                 """.formatted(Runtime.getRuntime().availableProcessors(), cpu, memory,
                 System.getProperty("java.version"), EVENTS, USERS, CONCURRENCY, CONCURRENCY, USERS,
-                WINDOW.toSeconds(), NAIVE_EVENTS, WINDOW.toSeconds(), String.join("\n", rows));
+                WINDOW.toSeconds(), NAIVE_EVENTS, WINDOW.toSeconds(),
+                LOAD == 0.5 ? "half" : "%.0f %%".formatted(100 * LOAD), String.join("\n", rows));
     }
 
     private static void createTable(DynamoDbClient dynamo, String table) {
