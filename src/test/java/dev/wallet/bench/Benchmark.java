@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
@@ -99,7 +101,7 @@ public final class Benchmark {
 
     /** What one service run measured. */
     private record Figures(double naive, double rate, long applied, Cost cost, List<Long> latencies,
-            Duration startup, long peakResidentBytes) {
+            List<Long> cpu, Duration startup, long peakResidentBytes) {
     }
 
     // The reference is measured just before and just after the service's run, and the higher figure counts:
@@ -111,12 +113,13 @@ public final class Benchmark {
         double rate = figures.rate();
         Cost cost = figures.cost();
         List<Long> latencies = figures.latencies();
-        String row = "| %s | %,d (%.0f%% applied) | %,.0f | %,.0f / %,.0f (%s) | %.2f | %,.0f | %.1f | %.3f | %.2f | %.2f | %.2f | %d / %d / %d | %.1f s | %d MB |"
+        String row = "| %s | %,d (%.0f%% applied) | %,.0f | %,.0f / %,.0f (%s) | %.2f | %,.0f | %.1f | %.3f | %.2f | %.2f | %.2f | %d / %d / %d | %d / %d / %d / %d | %.1f s | %d MB |"
                 .formatted(c.workload().name(), EVENTS, 100.0 * figures.applied() / EVENTS, rate, before, after,
                         c.reference().name(), rate / Math.max(before, after), figures.naive(),
                         rate / figures.naive(), cost.requestsPerAppliedEvent(), cost.writeUnitsPerEvent(),
                         cost.writeUnitsPerAppliedEvent(), cost.coalescedWriteUnitsPerEvent(),
                         percentile(latencies, 50), percentile(latencies, 95), percentile(latencies, 99),
+                        figures.cpu().get(0), figures.cpu().get(1), figures.cpu().get(2), figures.cpu().get(3),
                         figures.startup().toMillis() / 1000.0, figures.peakResidentBytes() / (1024 * 1024));
         log("%s", row);
         return row;
@@ -136,9 +139,15 @@ public final class Benchmark {
             Cost cost = Cost.of(run.metrics(), EVENTS, run.applied());
             log("%s: service %.0f events/s, %s", workload.name(), rate, cost);
             double paced = rate * LOAD;
-            List<Long> latencies = run.paced(workload.events(name + "-paced", (int) (paced * WINDOW.toSeconds()), 7),
-                    paced);
-            return new Figures(naive, rate, run.applied(), cost, latencies, run.startup, run.peakResidentBytes());
+            CpuUse cpu = new CpuUse(List.of(run::cpuTime, servers.dynamo()::cpuTime, servers.kafka()::cpuTime,
+                    () -> ProcessHandle.current().info().totalCpuDuration().orElseThrow()));
+            List<ServiceRun.Latency> latencies = run.paced(
+                    workload.events(name + "-paced", (int) (paced * WINDOW.toSeconds()), 7), paced);
+            List<Long> cpuPercents = cpu.percents();
+            log("%s: latency p50 / p99 ms by second of the run: %s", workload.name(), bySecond(latencies));
+            return new Figures(naive, rate, run.applied(), cost,
+                    latencies.stream().map(ServiceRun.Latency::millis).sorted().toList(), cpuPercents, run.startup,
+                    run.peakResidentBytes());
         }
     }
 
@@ -170,6 +179,17 @@ public final class Benchmark {
         }
     }
 
+    /** Where in the run the slow events were: p50 / p99 of the events due in each second. */
+    private static String bySecond(List<ServiceRun.Latency> latencies) {
+        long first = latencies.get(0).dueAt();
+        Map<Long, List<Long>> seconds = new TreeMap<>();
+        latencies.forEach(latency -> seconds.computeIfAbsent((latency.dueAt() - first) / 1000,
+                second -> new ArrayList<>()).add(latency.millis()));
+        return seconds.values().stream().map(millis -> millis.stream().sorted().toList())
+                .map(sorted -> percentile(sorted, 50) + " / " + percentile(sorted, 99))
+                .collect(Collectors.joining(", "));
+    }
+
     private static long percentile(List<Long> sorted, int percent) {
         return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(percent / 100.0 * sorted.size()) - 1));
     }
@@ -185,10 +205,11 @@ public final class Benchmark {
                 Reference: conditional UpdateItem calls/s, %d threads over %,d items (ceiling) or one thread on one
                 item (one item), straight or through the 5 ms proxy, measured for %d s just before and just after
                 the service's run; the ratio is to the higher. Naive: GetItem + PutItem per event, one at a time
-                (at most %,d events or %d s).
+                (at most %,d events or %d s). Latency: from when a paced event was due (its input timestamp) to its
+                outcome's timestamp.
 
-                | workload | events | service events/s | reference events/s, before / after | service / reference | naive events/s | service / naive | requests / applied event | WCU / event | WCU / applied event | WCU / event of coalesced runs | latency p50 / p95 / p99 ms at %s load | startup to ready | peak RSS |
-                |---|---|---|---|---|---|---|---|---|---|---|---|---|---|
+                | workload | events | service events/s | reference events/s, before / after | service / reference | naive events/s | service / naive | requests / applied event | WCU / event | WCU / applied event | WCU / event of coalesced runs | latency p50 / p95 / p99 ms at %s load | CPU %% of one core meanwhile: service / DynamoDB Local / Kafka / benchmark | startup to ready | peak RSS |
+                |---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|
                 %s
                 """.formatted(Runtime.getRuntime().availableProcessors(), cpu, memory,
                 System.getProperty("java.version"), EVENTS, USERS, CONCURRENCY, CONCURRENCY, USERS,

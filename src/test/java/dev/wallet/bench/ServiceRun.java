@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -87,25 +88,40 @@ final class ServiceRun implements AutoCloseable {
         return count / ((outputs.last.get() - outputs.first.get()) / 1000.0);
     }
 
-    /** Latencies in ms, input record timestamp to output record timestamp, at {@code rate} events per second. */
-    List<Long> paced(List<Workload.Input> events, double rate) throws Exception {
-        Map<String, Long> sentAt = new HashMap<>();
+    /**
+     * Each event's latency, input record timestamp to output record timestamp, at {@code rate} events per second,
+     * in the order they were due.
+     */
+    List<Latency> paced(List<Workload.Input> events, double rate) throws Exception {
+        Map<String, Long> dueAt = new LinkedHashMap<>();
         // Batching up to 5 ms, as a busy producer would: one request per event would cost the broker more CPU
         // than the service itself on this shared machine. The latency measured includes that wait.
         try (KafkaProducer<String, byte[]> producer = producer(5)) {
+            long startMillis = System.currentTimeMillis();
             long start = System.nanoTime();
             for (int i = 0; i < events.size(); i++) {
                 LockSupport.parkNanos(start + (long) (i * 1e9 / rate) - System.nanoTime());
                 Workload.Input event = events.get(i);
-                long now = System.currentTimeMillis();
-                sentAt.put(event.eventId(), now);
-                producer.send(new ProducerRecord<>(input, null, now, event.key(), event.value()));
+                // Stamped with when it was due, not when it went out: a late send (this JVM's compiler or
+                // collector, a busy machine) counts as latency instead of hiding it.
+                long due = startMillis + (long) (i * 1000.0 / rate);
+                dueAt.put(event.eventId(), due);
+                producer.send(new ProducerRecord<>(input, null, due, event.key(), event.value()));
             }
         }
         await(name + " paced").atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(200))
-                .until(() -> sentAt.keySet().stream().allMatch(outputs.publishedAt::containsKey));
-        return sentAt.entrySet().stream().map(e -> outputs.publishedAt.get(e.getKey()) - e.getValue()).sorted()
-                .toList();
+                .until(() -> dueAt.keySet().stream().allMatch(outputs.publishedAt::containsKey));
+        return dueAt.entrySet().stream()
+                .map(e -> new Latency(e.getValue(), outputs.publishedAt.get(e.getKey()) - e.getValue())).toList();
+    }
+
+    /** An event due at {@code dueAt} (epoch ms) whose outcome was published {@code millis} later. */
+    record Latency(long dueAt, long millis) {
+    }
+
+    /** The CPU time the service has taken so far. */
+    Duration cpuTime() {
+        return service.cpuTime();
     }
 
     /** The service's counters, by name and tags, e.g. {@code wallet_dynamodb_requests_total{operation="UpdateItem"}}. */

@@ -2,6 +2,7 @@ package dev.wallet.servers;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -52,6 +53,10 @@ public final class DynamoDbLocal {
     public void start() {
         process.start();
         process.awaitReady(port, null);
+    }
+
+    public Duration cpuTime() {
+        return process.cpuTime();
     }
 
     /** In memory: a stop loses every table. */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 import org.apache.kafka.common.Uuid;
@@ -39,6 +40,10 @@ public final class KafkaBroker {
     public void start() {
         process.start();
         process.awaitReady(port, "Kafka Server started");
+    }
+
+    public Duration cpuTime() {
+        return process.cpuTime();
     }
 
     /** SIGTERM; the data directory is kept, so {@link #start()} brings the same topics and offsets back. */

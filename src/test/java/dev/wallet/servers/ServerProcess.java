@@ -100,6 +100,11 @@ final class ServerProcess {
         }
     }
 
+    /** The CPU time the process has taken so far, all its threads together. */
+    Duration cpuTime() {
+        return process.toHandle().info().totalCpuDuration().orElseThrow();
+    }
+
     boolean isAlive() {
         return process != null && process.isAlive();
     }

@@ -95,6 +95,10 @@ public final class ServiceProcess {
         return process.peakResidentBytes();
     }
 
+    public Duration cpuTime() {
+        return process.cpuTime();
+    }
+
     private <T> HttpResponse<T> get(String path, HttpResponse.BodyHandler<T> body) throws IOException {
         try {
             return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
