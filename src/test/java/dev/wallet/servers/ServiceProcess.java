@@ -22,6 +22,8 @@ public final class ServiceProcess {
 
     /** Where the service runs from: its class data sharing archive names the jars relative to it. */
     static final Path DIRECTORY = Path.of("target", "quarkus-app");
+    /** The class data sharing archive in {@link #DIRECTORY}: Quarkus's, or the one {@link StartupArchive} trained. */
+    static final String ARCHIVE = "app-cds.jsa";
 
     private final ServerProcess process;
     private final int httpPort;
@@ -42,8 +44,11 @@ public final class ServiceProcess {
      * sharing archive the package built, which this JDK made (the image's JDK would not take it).
      */
     static List<String> command(List<String> jvmOptions) {
-        List<String> options = new ArrayList<>(List.of("-Xmx128m", "-XX:+UseG1GC",
-                "-XX:SharedArchiveFile=app-cds.jsa"));
+        List<String> options = new ArrayList<>(List.of("-Xmx128m", "-XX:+UseG1GC"));
+        // A run that records an archive cannot map one at the same time.
+        if (jvmOptions.stream().noneMatch(option -> option.startsWith("-XX:ArchiveClassesAtExit="))) {
+            options.add("-XX:SharedArchiveFile=" + ARCHIVE);
+        }
         options.addAll(jvmOptions);
         return ServerProcess.java(options, List.of("-jar", "quarkus-run.jar"), List.of());
     }
