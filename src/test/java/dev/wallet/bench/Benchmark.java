@@ -129,8 +129,7 @@ public final class Benchmark {
     private static Figures serve(LocalServers servers, Case c) throws Exception {
         Workload workload = c.workload();
         String name = "bench-" + workload.name().replaceAll("[^a-z]", "");
-        try (ServiceRun run = new ServiceRun(name, servers.kafka().bootstrapServers(), c.dynamoDbEndpoint(),
-                CONCURRENCY, WORK)) {
+        try (ServiceRun run = new ServiceRun(name, servers.kafka(), c.dynamoDbEndpoint(), CONCURRENCY, WORK)) {
             run.fill(workload.events(name, EVENTS, 42));
             double naive = NaiveWallet.eventsPerSecond(servers.kafka().bootstrapServers(), run.input,
                     c.reference().dynamo(), "naive", Math.min(NAIVE_EVENTS, EVENTS), WINDOW);

@@ -15,9 +15,6 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -44,17 +41,13 @@ final class ServiceRun implements AutoCloseable {
     Duration startup;
     private long applied;
 
-    ServiceRun(String name, String bootstrapServers, String dynamoDbEndpoint, int concurrency, Path logs)
-            throws Exception {
+    ServiceRun(String name, KafkaBroker kafka, String dynamoDbEndpoint, int concurrency, Path logs) {
         this.name = name;
         this.input = name + "-events";
-        this.bootstrapServers = bootstrapServers;
+        this.bootstrapServers = kafka.bootstrapServers();
         String balances = name + "-balances";
         String rejections = name + "-rejected";
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-            admin.createTopics(List.of(input, balances, rejections).stream()
-                    .map(topic -> new NewTopic(topic, KafkaBroker.PARTITIONS, (short) 1)).toList()).all().get();
-        }
+        kafka.createTopics(List.of(input, balances, rejections));
         this.service = new ServiceProcess(name, bootstrapServers, dynamoDbEndpoint, List.of(
                 "-Dmp.messaging.incoming.wallet-events.topic=" + input,
                 "-Dmp.messaging.incoming.wallet-events.group.id=" + name,

@@ -6,7 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
 
 /** A single-node Apache Kafka broker in KRaft mode (broker and controller in one process) on loopback. */
@@ -44,6 +49,22 @@ public final class KafkaBroker {
 
     public Duration cpuTime() {
         return process.cpuTime();
+    }
+
+    /**
+     * Creates these topics with {@link #PARTITIONS} partitions, so that a service starting on them does not log
+     * warnings until its first metadata request has created them.
+     */
+    public void createTopics(List<String> topics) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+            admin.createTopics(topics.stream().map(topic -> new NewTopic(topic, PARTITIONS, (short) 1)).toList())
+                    .all().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Cannot create " + topics, e.getCause());
+        }
     }
 
     /** SIGTERM; the data directory is kept, so {@link #start()} brings the same topics and offsets back. */

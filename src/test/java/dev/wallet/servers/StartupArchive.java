@@ -9,9 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -46,7 +43,7 @@ public final class StartupArchive {
         Files.deleteIfExists(trained);
         try (LocalServers servers = LocalServers.start(work)) {
             String kafka = servers.kafka().bootstrapServers();
-            createTopics(kafka);
+            servers.kafka().createTopics(List.of(Channels.EVENTS, Channels.BALANCES, Channels.REJECTIONS));
             ServiceProcess service = new ServiceProcess("startup-archive", kafka, servers.dynamo().endpoint(),
                     List.of("-XX:ArchiveClassesAtExit=" + TRAINED), work.resolve("service.log"));
             try {
@@ -69,13 +66,6 @@ public final class StartupArchive {
         System.out.printf("Class data sharing archive recorded from a run of the service: %s (%d MB)%n",
                 ServiceProcess.DIRECTORY.resolve(ServiceProcess.ARCHIVE), Files.size(
                         ServiceProcess.DIRECTORY.resolve(ServiceProcess.ARCHIVE)) >> 20);
-    }
-
-    private static void createTopics(String bootstrapServers) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-            admin.createTopics(List.of(Channels.EVENTS, Channels.BALANCES, Channels.REJECTIONS).stream()
-                    .map(topic -> new NewTopic(topic, KafkaBroker.PARTITIONS, (short) 1)).toList()).all().get();
-        }
     }
 
     /** Events down every path: applied, rejected by the store, rejected as malformed. Returns how many. */
