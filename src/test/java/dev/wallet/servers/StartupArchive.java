@@ -61,11 +61,10 @@ public final class StartupArchive {
         if (!Files.isRegularFile(trained) || Files.size(trained) == 0) {
             throw new IllegalStateException("The JVM wrote no archive, see " + work.resolve("service.log"));
         }
-        Files.move(trained, ServiceProcess.DIRECTORY.resolve(ServiceProcess.ARCHIVE),
-                StandardCopyOption.REPLACE_EXISTING);
-        System.out.printf("Class data sharing archive recorded from a run of the service: %s (%d MB)%n",
-                ServiceProcess.DIRECTORY.resolve(ServiceProcess.ARCHIVE), Files.size(
-                        ServiceProcess.DIRECTORY.resolve(ServiceProcess.ARCHIVE)) >> 20);
+        Path archive = ServiceProcess.DIRECTORY.resolve(ServiceProcess.ARCHIVE);
+        Files.move(trained, archive, StandardCopyOption.REPLACE_EXISTING);
+        System.out.printf("Class data sharing archive recorded from a run of the service: %s (%d MB)%n", archive,
+                Files.size(archive) >> 20);
     }
 
     /** Events down every path: applied, rejected by the store, rejected as malformed. Returns how many. */
