@@ -24,7 +24,7 @@ import dev.wallet.servers.TcpProxy;
 /**
  * The throughput and cost benchmark ({@code ./mvnw -Pbenchmark}, see docs/benchmarks.md): DynamoDB's own
  * ceiling, the naive GetItem/PutItem loop and the packaged service, on one local Kafka and DynamoDB Local, for a
- * uniform and a hot-wallet workload, then the uniform one again with 5 ms added to every DynamoDB request.
+ * uniform and a hot-wallet workload, then both again with 5 ms added to every DynamoDB request.
  * Prints a Markdown table. Sizes: {@code -Dbench.events}, {@code -Dbench.users}, {@code -Dbench.seconds}; the
  * latency run's share of the drain rate: {@code -Dbench.load} (0.5).
  */
