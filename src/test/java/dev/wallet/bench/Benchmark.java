@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
 
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -143,7 +144,10 @@ public final class Benchmark {
             List<ServiceRun.Latency> latencies = run.paced(
                     workload.events(name + "-paced", (int) (paced * WINDOW.toSeconds()), 7), paced);
             List<Long> cpuPercents = cpu.percents();
-            log("%s: latency p50 / p99 ms by second of the run: %s", workload.name(), bySecond(latencies));
+            log("%s: latency p50 / p99 ms by second of the run: %s", workload.name(),
+                    bySecond(latencies, ServiceRun.Latency::millis));
+            log("%s: of which the benchmark's own send lag, p50 / p99 ms by second: %s", workload.name(),
+                    bySecond(latencies, ServiceRun.Latency::sendLagMillis));
             return new Figures(naive, rate, run.applied(), cost,
                     latencies.stream().map(ServiceRun.Latency::millis).sorted().toList(), cpuPercents, run.startup,
                     run.peakResidentBytes());
@@ -178,12 +182,12 @@ public final class Benchmark {
         }
     }
 
-    /** Where in the run the slow events were: p50 / p99 of the events due in each second. */
-    private static String bySecond(List<ServiceRun.Latency> latencies) {
+    /** Where in the run the slow events were: p50 / p99 of a figure of the events due in each second. */
+    private static String bySecond(List<ServiceRun.Latency> latencies, ToLongFunction<ServiceRun.Latency> figure) {
         long first = latencies.get(0).dueAt();
         Map<Long, List<Long>> seconds = new TreeMap<>();
         latencies.forEach(latency -> seconds.computeIfAbsent((latency.dueAt() - first) / 1000,
-                second -> new ArrayList<>()).add(latency.millis()));
+                second -> new ArrayList<>()).add(figure.applyAsLong(latency)));
         return seconds.values().stream().map(millis -> millis.stream().sorted().toList())
                 .map(sorted -> percentile(sorted, 50) + " / " + percentile(sorted, 99))
                 .collect(Collectors.joining(", "));

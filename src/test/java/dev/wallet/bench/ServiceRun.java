@@ -86,7 +86,7 @@ final class ServiceRun implements AutoCloseable {
      * in the order they were due.
      */
     List<Latency> paced(List<Workload.Input> events, double rate) throws Exception {
-        Map<String, Long> dueAt = new LinkedHashMap<>();
+        Map<String, long[]> dueAndLag = new LinkedHashMap<>();
         // Batching up to 5 ms, as a busy producer would: one request per event would cost the broker more CPU
         // than the service itself on this shared machine. The latency measured includes that wait.
         try (KafkaProducer<String, byte[]> producer = producer(5)) {
@@ -98,18 +98,21 @@ final class ServiceRun implements AutoCloseable {
                 // Stamped with when it was due, not when it went out: a late send (this JVM's compiler or
                 // collector, a busy machine) counts as latency instead of hiding it.
                 long due = startMillis + (long) (i * 1000.0 / rate);
-                dueAt.put(event.eventId(), due);
                 producer.send(new ProducerRecord<>(input, null, due, event.key(), event.value()));
+                dueAndLag.put(event.eventId(), new long[] { due, System.currentTimeMillis() - due });
             }
         }
         await(name + " paced").atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(200))
-                .until(() -> dueAt.keySet().stream().allMatch(outputs.publishedAt::containsKey));
-        return dueAt.entrySet().stream()
-                .map(e -> new Latency(e.getValue(), outputs.publishedAt.get(e.getKey()) - e.getValue())).toList();
+                .until(() -> dueAndLag.keySet().stream().allMatch(outputs.publishedAt::containsKey));
+        return dueAndLag.entrySet().stream().map(e -> new Latency(e.getValue()[0],
+                outputs.publishedAt.get(e.getKey()) - e.getValue()[0], e.getValue()[1])).toList();
     }
 
-    /** An event due at {@code dueAt} (epoch ms) whose outcome was published {@code millis} later. */
-    record Latency(long dueAt, long millis) {
+    /**
+     * An event due at {@code dueAt} (epoch ms) whose outcome was published {@code millis} later; the benchmark
+     * handed it to its producer {@code sendLagMillis} after it was due (its own share of the latency).
+     */
+    record Latency(long dueAt, long millis, long sendLagMillis) {
     }
 
     /** The CPU time the service has taken so far. */
