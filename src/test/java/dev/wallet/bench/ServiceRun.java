@@ -86,7 +86,7 @@ final class ServiceRun implements AutoCloseable {
      * in the order they were due.
      */
     List<Latency> paced(List<Workload.Input> events, double rate) throws Exception {
-        Map<String, long[]> dueAndLag = new LinkedHashMap<>();
+        Map<String, Sent> sent = new LinkedHashMap<>();
         // Batching up to 5 ms, as a busy producer would: one request per event would cost the broker more CPU
         // than the service itself on this shared machine. The latency measured includes that wait.
         try (KafkaProducer<String, byte[]> producer = producer(5)) {
@@ -99,13 +99,17 @@ final class ServiceRun implements AutoCloseable {
                 // collector, a busy machine) counts as latency instead of hiding it.
                 long due = startMillis + (long) (i * 1000.0 / rate);
                 producer.send(new ProducerRecord<>(input, null, due, event.key(), event.value()));
-                dueAndLag.put(event.eventId(), new long[] { due, System.currentTimeMillis() - due });
+                sent.put(event.eventId(), new Sent(due, System.currentTimeMillis() - due));
             }
         }
         await(name + " paced").atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(200))
-                .until(() -> dueAndLag.keySet().stream().allMatch(outputs.publishedAt::containsKey));
-        return dueAndLag.entrySet().stream().map(e -> new Latency(e.getValue()[0],
-                outputs.publishedAt.get(e.getKey()) - e.getValue()[0], e.getValue()[1])).toList();
+                .until(() -> sent.keySet().stream().allMatch(outputs.publishedAt::containsKey));
+        return sent.entrySet().stream().map(e -> new Latency(e.getValue().dueAt(),
+                outputs.publishedAt.get(e.getKey()) - e.getValue().dueAt(), e.getValue().lagMillis())).toList();
+    }
+
+    /** When a paced event was due (epoch ms), and how long after that the producer took it. */
+    private record Sent(long dueAt, long lagMillis) {
     }
 
     /**
