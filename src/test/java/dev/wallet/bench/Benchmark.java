@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
@@ -35,6 +36,11 @@ public final class Benchmark {
     private static final int USERS = Integer.getInteger("bench.users", 10_000);
     /** How long each ceiling is measured, and each latency run lasts. */
     private static final Duration WINDOW = Duration.ofSeconds(Integer.getInteger("bench.seconds", 20));
+    /**
+     * How long events arrive at the latency run's rate before its window starts: the service has just drained a
+     * backlog, and DynamoDB Local is still collecting what the drain left.
+     */
+    private static final Duration WARMUP = Duration.ofSeconds(Integer.getInteger("bench.warmup", 10));
     /** The service's wallet.store.concurrency, and the ceiling client's thread count. */
     private static final int CONCURRENCY = Integer.getInteger("bench.concurrency", 64);
     private static final int NAIVE_EVENTS = Integer.getInteger("bench.naive-events", 20_000);
@@ -102,7 +108,7 @@ public final class Benchmark {
 
     /** What one service run measured. */
     private record Figures(double naive, double rate, long applied, Cost cost, List<Long> latencies,
-            List<Long> cpu, Duration startup, long peakResidentBytes) {
+            List<Long> warmupLatencies, List<Long> cpu, Duration startup, long peakResidentBytes) {
     }
 
     // The reference is measured just before and just after the service's run, and the higher figure counts:
@@ -114,12 +120,13 @@ public final class Benchmark {
         double rate = figures.rate();
         Cost cost = figures.cost();
         List<Long> latencies = figures.latencies();
-        String row = "| %s | %,d (%.0f%% applied) | %,.0f | %,.0f / %,.0f (%s) | %.2f | %,.0f | %.1f | %.3f | %.2f | %.2f | %.2f | %d / %d / %d | %d / %d / %d / %d | %.1f s | %d MB |"
+        String row = "| %s | %,d (%.0f%% applied) | %,.0f | %,.0f / %,.0f (%s) | %.2f | %,.0f | %.1f | %.3f | %.2f | %.2f | %.2f | %d / %d / %d | %d | %d / %d / %d / %d | %.1f s | %d MB |"
                 .formatted(c.workload().name(), EVENTS, 100.0 * figures.applied() / EVENTS, rate, before, after,
                         c.reference().name(), rate / Math.max(before, after), figures.naive(),
                         rate / figures.naive(), cost.requestsPerAppliedEvent(), cost.writeUnitsPerEvent(),
                         cost.writeUnitsPerAppliedEvent(), cost.coalescedWriteUnitsPerEvent(),
                         percentile(latencies, 50), percentile(latencies, 95), percentile(latencies, 99),
+                        percentile(figures.warmupLatencies(), 99),
                         figures.cpu().get(0), figures.cpu().get(1), figures.cpu().get(2), figures.cpu().get(3),
                         figures.startup().toMillis() / 1000.0, figures.peakResidentBytes() / (1024 * 1024));
         log("%s", row);
@@ -141,16 +148,18 @@ public final class Benchmark {
             double paced = rate * LOAD;
             CpuUse cpu = new CpuUse(List.of(run::cpuTime, servers.dynamo()::cpuTime, servers.kafka()::cpuTime,
                     () -> ProcessHandle.current().info().totalCpuDuration().orElseThrow()));
-            List<ServiceRun.Latency> latencies = run.paced(
-                    workload.events(name + "-paced", (int) (paced * WINDOW.toSeconds()), 7), paced);
+            List<ServiceRun.Latency> latencies = run.paced(workload.events(name + "-paced",
+                    (int) (paced * WARMUP.plus(WINDOW).toSeconds()), 7), paced);
+            long windowFrom = latencies.get(0).dueAt() + WARMUP.toMillis();
             List<Long> cpuPercents = cpu.percents();
             log("%s: latency p50 / p99 ms by second of the run: %s", workload.name(),
                     bySecond(latencies, ServiceRun.Latency::millis));
             log("%s: of which the benchmark's own send lag, p50 / p99 ms by second: %s", workload.name(),
                     bySecond(latencies, ServiceRun.Latency::sendLagMillis));
             return new Figures(naive, rate, run.applied(), cost,
-                    latencies.stream().map(ServiceRun.Latency::millis).sorted().toList(), cpuPercents, run.startup,
-                    run.peakResidentBytes());
+                    sortedMillis(latencies.stream().filter(latency -> latency.dueAt() >= windowFrom)),
+                    sortedMillis(latencies.stream().filter(latency -> latency.dueAt() < windowFrom)), cpuPercents,
+                    run.startup, run.peakResidentBytes());
         }
     }
 
@@ -182,6 +191,10 @@ public final class Benchmark {
         }
     }
 
+    private static List<Long> sortedMillis(Stream<ServiceRun.Latency> latencies) {
+        return latencies.map(ServiceRun.Latency::millis).sorted().toList();
+    }
+
     /** Where in the run the slow events were: p50 / p99 of a figure of the events due in each second. */
     private static String bySecond(List<ServiceRun.Latency> latencies, ToLongFunction<ServiceRun.Latency> figure) {
         long first = latencies.get(0).dueAt();
@@ -209,14 +222,15 @@ public final class Benchmark {
                 item (one item), straight or through the 5 ms proxy, measured for %d s just before and just after
                 the service's run; the ratio is to the higher. Naive: GetItem + PutItem per event, one at a time
                 (at most %,d events or %d s). Latency: from when a paced event was due (its input timestamp) to its
-                outcome's timestamp.
+                outcome's timestamp, over %d s after %d s at the same rate (warm-up: its p99 has its own column); CPU
+                over both.
 
-                | workload | events | service events/s | reference events/s, before / after | service / reference | naive events/s | service / naive | requests / applied event | WCU / event | WCU / applied event | WCU / event of coalesced runs | latency p50 / p95 / p99 ms at %s load | CPU %% of one core meanwhile: service / DynamoDB Local / Kafka / benchmark | startup to ready | peak RSS |
-                |---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|
+                | workload | events | service events/s | reference events/s, before / after | service / reference | naive events/s | service / naive | requests / applied event | WCU / event | WCU / applied event | WCU / event of coalesced runs | latency p50 / p95 / p99 ms at %s load | p99 ms in the warm-up | CPU %% of one core meanwhile: service / DynamoDB Local / Kafka / benchmark | startup to ready | peak RSS |
+                |---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|
                 %s
                 """.formatted(Runtime.getRuntime().availableProcessors(), cpu, memory,
                 System.getProperty("java.version"), EVENTS, USERS, CONCURRENCY, CONCURRENCY, USERS,
-                WINDOW.toSeconds(), NAIVE_EVENTS, WINDOW.toSeconds(),
+                WINDOW.toSeconds(), NAIVE_EVENTS, WINDOW.toSeconds(), WINDOW.toSeconds(), WARMUP.toSeconds(),
                 LOAD == 0.5 ? "half" : "%.0f %%".formatted(100 * LOAD), String.join("\n", rows));
     }
 
