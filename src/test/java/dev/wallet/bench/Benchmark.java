@@ -27,14 +27,14 @@ import dev.wallet.servers.TcpProxy;
  * The throughput and cost benchmark ({@code ./mvnw -Pbenchmark}, see docs/benchmarks.md): DynamoDB's own
  * ceiling, the naive GetItem/PutItem loop and the packaged service, on one local Kafka and DynamoDB Local, for a
  * uniform and a hot-wallet workload, then both again with 5 ms added to every DynamoDB request.
- * Prints a Markdown table. Sizes: {@code -Dbench.events}, {@code -Dbench.users}, {@code -Dbench.seconds}; the
- * latency run's share of the drain rate: {@code -Dbench.load} (0.5).
+ * Prints a Markdown table. Sizes: {@code -Dbench.events}, {@code -Dbench.users}, {@code -Dbench.seconds},
+ * {@code -Dbench.warmup}; the latency run's share of the drain rate: {@code -Dbench.load} (0.5).
  */
 public final class Benchmark {
 
     private static final int EVENTS = Integer.getInteger("bench.events", 200_000);
     private static final int USERS = Integer.getInteger("bench.users", 10_000);
-    /** How long each ceiling is measured, and each latency run lasts. */
+    /** How long each ceiling is measured, and each latency window lasts. */
     private static final Duration WINDOW = Duration.ofSeconds(Integer.getInteger("bench.seconds", 20));
     /**
      * How long events arrive at the latency run's rate before its window starts: the service has just drained a
@@ -120,13 +120,13 @@ public final class Benchmark {
         double rate = figures.rate();
         Cost cost = figures.cost();
         List<Long> latencies = figures.latencies();
-        String row = "| %s | %,d (%.0f%% applied) | %,.0f | %,.0f / %,.0f (%s) | %.2f | %,.0f | %.1f | %.3f | %.2f | %.2f | %.2f | %d / %d / %d | %d | %d / %d / %d / %d | %.1f s | %d MB |"
+        String row = "| %s | %,d (%.0f%% applied) | %,.0f | %,.0f / %,.0f (%s) | %.2f | %,.0f | %.1f | %.3f | %.2f | %.2f | %.2f | %d / %d / %d | %s | %d / %d / %d / %d | %.1f s | %d MB |"
                 .formatted(c.workload().name(), EVENTS, 100.0 * figures.applied() / EVENTS, rate, before, after,
                         c.reference().name(), rate / Math.max(before, after), figures.naive(),
                         rate / figures.naive(), cost.requestsPerAppliedEvent(), cost.writeUnitsPerEvent(),
                         cost.writeUnitsPerAppliedEvent(), cost.coalescedWriteUnitsPerEvent(),
                         percentile(latencies, 50), percentile(latencies, 95), percentile(latencies, 99),
-                        percentile(figures.warmupLatencies(), 99),
+                        figures.warmupLatencies().isEmpty() ? "-" : percentile(figures.warmupLatencies(), 99),
                         figures.cpu().get(0), figures.cpu().get(1), figures.cpu().get(2), figures.cpu().get(3),
                         figures.startup().toMillis() / 1000.0, figures.peakResidentBytes() / (1024 * 1024));
         log("%s", row);
