@@ -37,8 +37,8 @@ public final class Benchmark {
     /** How long each ceiling is measured, and each latency window lasts. */
     private static final Duration WINDOW = Duration.ofSeconds(Integer.getInteger("bench.seconds", 20));
     /**
-     * How long events arrive at the latency run's rate before its window starts: the service has just drained a
-     * backlog, and DynamoDB Local is still collecting what the drain left.
+     * How long events arrive at the latency run's rate before its window starts: right after the drain, the
+     * service, the broker and this benchmark are all still compiling for the new load (docs/benchmarks.md).
      */
     private static final Duration WARMUP = Duration.ofSeconds(Integer.getInteger("bench.warmup", 10));
     /** The service's wallet.store.concurrency, and the ceiling client's thread count. */
