@@ -14,11 +14,17 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
 
+import dev.wallet.messaging.Channels;
+
 /** A single-node Apache Kafka broker in KRaft mode (broker and controller in one process) on loopback. */
 public final class KafkaBroker {
 
     /** Every topic the service uses is created on first use with this many partitions. */
     public static final int PARTITIONS = 6;
+
+    /** The topics of the service's own configuration, which names them after its channels. */
+    public static final List<String> SERVICE_TOPICS = List.of(Channels.EVENTS, Channels.BALANCES,
+            Channels.REJECTIONS);
 
     private final int port;
     private final Path directory;

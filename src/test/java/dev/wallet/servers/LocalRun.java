@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
-import dev.wallet.messaging.Channels;
-
 /**
  * The quick start: Kafka on 127.0.0.1:9092 and DynamoDB Local on 127.0.0.1:8000, then the packaged service
  * against them, until Ctrl-C stops all three. Run by {@code ./mvnw -Plocal} (see the README).
@@ -21,7 +19,7 @@ public final class LocalRun {
         Directories.deleteRecursively(work);
         try (LocalServers servers = LocalServers.start(work, Integer.getInteger("kafka.port", 9092),
                 Integer.getInteger("dynamodb.port", 8000))) {
-            servers.kafka().createTopics(List.of(Channels.EVENTS, Channels.BALANCES, Channels.REJECTIONS));
+            servers.kafka().createTopics(KafkaBroker.SERVICE_TOPICS);
             Process service = startService(servers);
             Runtime.getRuntime().addShutdownHook(new Thread(service::destroy));
             System.out.printf("%nKafka: %s  DynamoDB Local: %s  (server logs in %s)%n%n",

@@ -43,7 +43,7 @@ public final class StartupArchive {
         Files.deleteIfExists(trained);
         try (LocalServers servers = LocalServers.start(work)) {
             String kafka = servers.kafka().bootstrapServers();
-            servers.kafka().createTopics(List.of(Channels.EVENTS, Channels.BALANCES, Channels.REJECTIONS));
+            servers.kafka().createTopics(KafkaBroker.SERVICE_TOPICS);
             ServiceProcess service = new ServiceProcess("startup-archive", kafka, servers.dynamo().endpoint(),
                     List.of("-XX:ArchiveClassesAtExit=" + TRAINED), work.resolve("service.log"));
             try {
