@@ -71,13 +71,12 @@ public class WalletEventConsumer {
         stopping = true;
     }
 
-    private List<Outcome> process(ConsumerRecords<String, byte[]> records) {
+    private int process(ConsumerRecords<String, byte[]> records) {
         List<ConsumerRecord<String, byte[]>> sources = new ArrayList<>(records.count());
         records.forEach(sources::add);
-        List<Outcome> outcomes = decide(sources);
-        publisher.publish(outcomes, sources);
+        apply(sources);
         Log.debugf("%d records processed", sources.size());
-        return outcomes;
+        return sources.size();
     }
 
     private void failed(ConsumerRecords<String, byte[]> records, Throwable e) {
@@ -86,8 +85,11 @@ public class WalletEventConsumer {
                 records.partitions());
     }
 
-    /** The outcome of each record, in order: invalid ones rejected here, valid ones applied together. */
-    private List<Outcome> decide(List<ConsumerRecord<String, byte[]>> sources) {
+    /**
+     * Rejects invalid records here and applies the valid ones together, then publishes every record's outcome in
+     * order: as soon as DynamoDB holds them, while the store writes their records.
+     */
+    private void apply(List<ConsumerRecord<String, byte[]>> sources) {
         Outcome[] outcomes = new Outcome[sources.size()];
         List<WalletEvent> events = new ArrayList<>(sources.size());
         List<Integer> positions = new ArrayList<>(sources.size());
@@ -101,12 +103,11 @@ public class WalletEventConsumer {
                         e.getMessage(), null);
             }
         }
-        if (!events.isEmpty()) {
-            List<Outcome> applied = store.apply(events);
+        store.apply(events, applied -> {
             for (int i = 0; i < applied.size(); i++) {
                 outcomes[positions.get(i)] = applied.get(i);
             }
-        }
-        return List.of(outcomes);
+            publisher.publish(List.of(outcomes), sources);
+        });
     }
 }

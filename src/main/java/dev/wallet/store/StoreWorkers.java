@@ -56,11 +56,34 @@ public class StoreWorkers {
             // Nothing to overlap: the caller's own thread does it.
             return Collections.singletonList(call(tasks.get(0)));
         }
+        return all(tasks, () -> {
+        });
+    }
+
+    /**
+     * Runs every task, all at once, while the calling thread runs {@code meanwhile}; returns the tasks' results in
+     * order once all of them and {@code meanwhile} ended, or throws the first failure ({@code meanwhile}'s first).
+     */
+    <T> List<T> all(List<Callable<T>> tasks, Runnable meanwhile) {
         List<Future<T>> futures = tasks.stream().map(executor::submit).toList();
         List<T> results = new ArrayList<>(tasks.size());
+        RuntimeException failure;
+        try {
+            meanwhile.run();
+        } finally {
+            // Every task ends before this returns or throws: a batch retried while some of its writes still run
+            // would race with itself.
+            failure = awaitAll(futures, results);
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return results;
+    }
+
+    /** Adds each task's result to {@code results}, in order; returns the first failure, if any. */
+    private static <T> RuntimeException awaitAll(List<Future<T>> futures, List<T> results) {
         RuntimeException failure = null;
-        // Every task ends before this returns or throws: a batch retried while some of its writes still run
-        // would race with itself.
         for (Future<T> future : futures) {
             try {
                 results.add(future.get());
@@ -75,10 +98,7 @@ public class StoreWorkers {
                 }
             }
         }
-        if (failure != null) {
-            throw failure;
-        }
-        return results;
+        return failure;
     }
 
     static <T> T call(Callable<T> task) {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -38,7 +39,8 @@ import dev.wallet.config.WalletConfig;
  * write conditional on the wallet's version (a hot wallet is written once per batch, not per event), which also
  * keeps those events' outcomes in the wallet item ({@code last_run}); the users' writes go 25 per request
  * ({@link WalletWrites}), and a user whose wallet moved meanwhile is read and decided again;</li>
- * <li>one BatchWriteItem per 25 records stores each outcome under its eventId.</li>
+ * <li>one BatchWriteItem per 25 records stores each outcome under its eventId, while the caller publishes the
+ * outcomes.</li>
  * </ol>
  * A crash between 2 and 3 loses nothing: the redelivered events are found in {@code last_run}. The caller must
  * not process the next batch of the same partitions before this one returned.
@@ -67,8 +69,16 @@ public class WalletStore {
         this.retention = config.idempotency().retention();
     }
 
-    /** The outcome of each event, in the order given: decided now, or whatever it was the first time it came. */
-    public List<Outcome> apply(List<WalletEvent> events) {
+    /**
+     * The outcome of each event, in the order given: decided now, or whatever it was the first time it came.
+     * {@code whileRecording} gets them as soon as the wallets hold them, and runs while their records are
+     * written; this returns once both are done.
+     */
+    public List<Outcome> apply(List<WalletEvent> events, Consumer<List<Outcome>> whileRecording) {
+        if (events.isEmpty()) {
+            whileRecording.accept(List.of());
+            return List.of();
+        }
         Map<String, WalletEvent> firsts = new LinkedHashMap<>();
         Map<String, List<WalletEvent>> byUser = new LinkedHashMap<>();
         for (WalletEvent event : events) {
@@ -98,8 +108,10 @@ public class WalletStore {
                 .filter(first -> known.get(first.eventId()).unrecorded(first))
                 .map(first -> WalletRequests.record(first, known.get(first.eventId()).outcomeOf(first), expiresAt))
                 .toList();
-        record(records);
-        return events.stream().map(event -> known.get(event.eventId()).outcomeOf(event)).toList();
+        List<Outcome> outcomes = events.stream().map(event -> known.get(event.eventId()).outcomeOf(event)).toList();
+        // The records only matter to a later delivery of these events, which finds them in last_run until then.
+        record(records, () -> whileRecording.accept(outcomes));
+        return outcomes;
     }
 
     /**
@@ -254,14 +266,14 @@ public class WalletStore {
         throw new IllegalStateException("DynamoDB left keys unprocessed " + MAX_ATTEMPTS + " times; retrying");
     }
 
-    private void record(List<Map<String, AttributeValue>> records) {
+    private void record(List<Map<String, AttributeValue>> records, Runnable meanwhile) {
         List<Callable<Void>> writes = new ArrayList<>();
         for (int start = 0; start < records.size(); start += WalletRequests.MAX_WRITE_ITEMS) {
             BatchWriteItemRequest request = requests.record(
                     records.subList(start, Math.min(records.size(), start + WalletRequests.MAX_WRITE_ITEMS)));
             writes.add(() -> writeAll(request));
         }
-        workers.all(writes);
+        workers.all(writes, meanwhile);
     }
 
     private Void writeAll(BatchWriteItemRequest request) {

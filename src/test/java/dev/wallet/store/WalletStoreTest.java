@@ -1,14 +1,17 @@
 package dev.wallet.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,6 +32,9 @@ import dev.wallet.servers.DynamoDbLocal;
 
 /** How a batch of events reaches DynamoDB, against DynamoDB Local: what is written, how often, and recovery. */
 class WalletStoreTest {
+
+    private static final Consumer<List<Outcome>> NOT_PUBLISHED = outcomes -> {
+    };
 
     private static DynamoDbLocal server;
     private static DynamoDbClient dynamo;
@@ -71,7 +77,8 @@ class WalletStoreTest {
     void eventsOfOneUserInABatchAreJudgedInOrderAndWrittenOnce() {
         double writesBefore = walletWrites();
 
-        List<Outcome> outcomes = store.apply(List.of(credit("10"), debit("15"), credit("10"), debit("15")));
+        List<Outcome> outcomes = store.apply(List.of(credit("10"), debit("15"), credit("10"), debit("15")),
+                NOT_PUBLISHED);
 
         assertThat(outcomes.get(0)).isInstanceOfSatisfying(Outcome.Applied.class, applied -> {
             assertThat(applied.balance()).isEqualByComparingTo("10");
@@ -92,32 +99,52 @@ class WalletStoreTest {
     @Test
     void batchRedeliveredAfterACrashBeforeItsRecordsGetsTheOutcomesKeptInTheWallet() {
         List<WalletEvent> batch = List.of(credit("10"), debit("4"), debit("50"));
-        List<Outcome> first = store.apply(batch);
+        List<Outcome> first = store.apply(batch, NOT_PUBLISHED);
         // The crash: the wallet was written, the records of its events never were.
         batch.forEach(WalletStoreTest::deleteRecord);
         double writesBefore = walletWrites();
 
-        List<Outcome> again = newInstance().apply(batch);
+        List<Outcome> again = newInstance().apply(batch, NOT_PUBLISHED);
 
         assertThat(again).usingRecursiveComparison().isEqualTo(first);
         assertThat(walletWrites()).isEqualTo(writesBefore);
         assertWallet("6", 2);
-        assertThat(batch).allSatisfy(event -> assertThat(dynamo.getItem(r -> r.tableName("wallet-events-processed")
-                .key(Map.of("event_id", AttributeValue.fromS(event.eventId())))).item()).isNotEmpty());
+        assertThat(batch).allSatisfy(event -> assertThat(record(event)).isNotEmpty());
+    }
+
+    @Test
+    void outcomesGoOutOnceTheWalletHoldsThemAndAFailedPublishStillLeavesTheBatchRecorded() {
+        List<WalletEvent> batch = List.of(credit("10"), debit("4"), debit("50"));
+        List<List<Outcome>> published = new ArrayList<>();
+
+        assertThatThrownBy(() -> store.apply(batch, outcomes -> {
+            published.add(outcomes);
+            assertWallet("6", 2);
+            throw new IllegalStateException("Kafka is unreachable");
+        })).hasMessage("Kafka is unreachable");
+
+        assertThat(batch).allSatisfy(event -> assertThat(record(event)).isNotEmpty());
+        double writesBefore = walletWrites();
+        // The batch comes again, as a failed batch does: the same outcomes, nothing applied twice.
+        assertThat(newInstance().apply(batch, NOT_PUBLISHED)).usingRecursiveComparison()
+                .isEqualTo(published.get(0));
+        assertThat(walletWrites()).isEqualTo(writesBefore);
+        assertWallet("6", 2);
     }
 
     @Test
     void eventOnlyInTheLastWriteIsRecordedOnceBeforeANewWriteReplacesIt() {
         WalletEvent crashed = credit("10");
-        Outcome first = store.apply(List.of(crashed)).get(0);
+        Outcome first = store.apply(List.of(crashed), NOT_PUBLISHED).get(0);
         deleteRecord(crashed);
         double recordUnits = recordWriteUnits();
 
-        List<Outcome> outcomes = newInstance().apply(List.of(crashed, credit("5")));
+        List<Outcome> outcomes = newInstance().apply(List.of(crashed, credit("5")), NOT_PUBLISHED);
 
         assertThat(outcomes.get(0)).usingRecursiveComparison().isEqualTo(first);
         assertWallet("15", 2);
-        assertThat(store.apply(List.of(crashed)).get(0)).usingRecursiveComparison().isEqualTo(first);
+        assertThat(store.apply(List.of(crashed), NOT_PUBLISHED).get(0)).usingRecursiveComparison()
+                .isEqualTo(first);
         // One record each for the recovered event and the new one: nothing written twice.
         assertThat(recordWriteUnits() - recordUnits).isEqualTo(2);
     }
@@ -130,7 +157,7 @@ class WalletStoreTest {
         WalletEvent other = new WalletEvent(credit.eventId(), user, EventType.DEBIT, new BigDecimal("3"),
                 Instant.now());
 
-        List<Outcome> outcomes = store.apply(List.of(credit, sameAgain, other));
+        List<Outcome> outcomes = store.apply(List.of(credit, sameAgain, other), NOT_PUBLISHED);
 
         assertThat(outcomes.get(1)).isSameAs(outcomes.get(0));
         assertThat(outcomes.get(2)).isInstanceOfSatisfying(Outcome.Rejected.class,
@@ -141,29 +168,31 @@ class WalletStoreTest {
     @Test
     void copyAfterAConflictInOneBatchGetsTheFirstUsesOutcome() {
         WalletEvent original = debit("7");
-        Outcome first = store.apply(List.of(original)).get(0);
+        Outcome first = store.apply(List.of(original), NOT_PUBLISHED).get(0);
         WalletEvent conflicting = new WalletEvent(original.eventId(), user, EventType.DEBIT, new BigDecimal("8"),
                 Instant.now());
 
-        List<Outcome> outcomes = store.apply(List.of(conflicting, original));
+        List<Outcome> outcomes = store.apply(List.of(conflicting, original), NOT_PUBLISHED);
 
         assertThat(outcomes.get(0)).isInstanceOfSatisfying(Outcome.Rejected.class,
                 rejected -> assertThat(rejected.reason()).isEqualTo(RejectionReason.EVENT_ID_CONFLICT));
         assertThat(outcomes.get(1)).usingRecursiveComparison().isEqualTo(first);
-        assertThat(store.apply(List.of(original)).get(0)).usingRecursiveComparison().isEqualTo(first);
+        assertThat(store.apply(List.of(original), NOT_PUBLISHED).get(0)).usingRecursiveComparison()
+                .isEqualTo(first);
     }
 
     @Test
     void eventIdOfTheLastWriteReusedForAnotherAmountConflictsAndLeavesTheOriginalRecorded() {
         WalletEvent original = credit("10");
-        Outcome first = store.apply(List.of(original)).get(0);
+        Outcome first = store.apply(List.of(original), NOT_PUBLISHED).get(0);
         deleteRecord(original);
         WalletEvent reused = new WalletEvent(original.eventId(), user, EventType.CREDIT, new BigDecimal("11"),
                 Instant.now());
 
-        assertThat(store.apply(List.of(reused)).get(0)).isInstanceOfSatisfying(Outcome.Rejected.class,
+        assertThat(store.apply(List.of(reused), NOT_PUBLISHED).get(0)).isInstanceOfSatisfying(Outcome.Rejected.class,
                 rejected -> assertThat(rejected.reason()).isEqualTo(RejectionReason.EVENT_ID_CONFLICT));
-        assertThat(store.apply(List.of(original)).get(0)).usingRecursiveComparison().isEqualTo(first);
+        assertThat(store.apply(List.of(original), NOT_PUBLISHED).get(0)).usingRecursiveComparison()
+                .isEqualTo(first);
         assertWallet("10", 1);
     }
 
@@ -172,17 +201,17 @@ class WalletStoreTest {
         dynamo.putItem(r -> r.tableName("wallet").item(Map.of("user_id", AttributeValue.fromS(user),
                 "balance", AttributeValue.fromN("10"), "version", AttributeValue.fromN("0"))));
 
-        assertThat(store.apply(List.of(debit("4"))).get(0)).isInstanceOf(Outcome.Applied.class);
+        assertThat(store.apply(List.of(debit("4")), NOT_PUBLISHED).get(0)).isInstanceOf(Outcome.Applied.class);
 
         assertWallet("6", 1);
     }
 
     @Test
     void nextBatchOfAUserReadsOnlyTheRecordsItsWalletCached() {
-        store.apply(List.of(credit("10")));
+        store.apply(List.of(credit("10")), NOT_PUBLISHED);
         double reads = requests("BatchGetItem");
 
-        store.apply(List.of(credit("5")));
+        store.apply(List.of(credit("5")), NOT_PUBLISHED);
 
         assertThat(requests("BatchGetItem") - reads).isEqualTo(1);
         assertWallet("15", 2);
@@ -190,35 +219,35 @@ class WalletStoreTest {
 
     @Test
     void creditOnAWalletAnotherInstanceMovedSinceItWasCachedIsWrittenOnTheWalletAsItIs() {
-        store.apply(List.of(credit("10")));
-        newInstance().apply(List.of(credit("100")));
+        store.apply(List.of(credit("10")), NOT_PUBLISHED);
+        newInstance().apply(List.of(credit("100")), NOT_PUBLISHED);
 
-        assertThat(store.apply(List.of(credit("1"))).get(0)).isInstanceOfSatisfying(Outcome.Applied.class,
-                applied -> assertThat(applied.version()).isEqualTo(3));
+        assertThat(store.apply(List.of(credit("1")), NOT_PUBLISHED).get(0))
+                .isInstanceOfSatisfying(Outcome.Applied.class, applied -> assertThat(applied.version()).isEqualTo(3));
 
         assertWallet("111", 3);
     }
 
     @Test
     void debitTheCachedWalletCouldNotPayIsJudgedOnTheWalletAsItIs() {
-        store.apply(List.of(credit("10")));
-        newInstance().apply(List.of(credit("100")));
+        store.apply(List.of(credit("10")), NOT_PUBLISHED);
+        newInstance().apply(List.of(credit("100")), NOT_PUBLISHED);
 
-        assertThat(store.apply(List.of(debit("50"))).get(0)).isInstanceOf(Outcome.Applied.class);
+        assertThat(store.apply(List.of(debit("50")), NOT_PUBLISHED).get(0)).isInstanceOf(Outcome.Applied.class);
 
         assertWallet("60", 3);
     }
 
     @Test
     void debitFundedByACreditAnotherInstanceRecordedIsNotRejectedOnTheWalletBeforeIt() {
-        store.apply(List.of(credit("10")));
+        store.apply(List.of(credit("10")), NOT_PUBLISHED);
         WalletEvent funding = credit("100");
-        newInstance().apply(List.of(funding));
+        newInstance().apply(List.of(funding), NOT_PUBLISHED);
         WalletEvent debit = debit("50");
 
         // The credit is found recorded, so only the debit is new: judged on the wallet without the credit, it
         // would be rejected, and a rejection writes nothing that a version condition could catch.
-        List<Outcome> outcomes = store.apply(List.of(funding, debit));
+        List<Outcome> outcomes = store.apply(List.of(funding, debit), NOT_PUBLISHED);
 
         assertThat(outcomes.get(1)).isInstanceOfSatisfying(Outcome.Applied.class,
                 applied -> assertThat(applied.balance()).isEqualByComparingTo("60"));
@@ -227,12 +256,13 @@ class WalletStoreTest {
 
     @Test
     void rejectionOnAnUnchangedWalletCostsOneVersionReadAndNoWrite() {
-        store.apply(List.of(credit("10")));
+        store.apply(List.of(credit("10")), NOT_PUBLISHED);
         double writes = walletWrites();
         double versionReads = requests("GetItem");
 
-        assertThat(store.apply(List.of(debit("50"))).get(0)).isInstanceOfSatisfying(Outcome.Rejected.class,
-                rejected -> assertThat(rejected.reason()).isEqualTo(RejectionReason.INSUFFICIENT_FUNDS));
+        assertThat(store.apply(List.of(debit("50")), NOT_PUBLISHED).get(0))
+                .isInstanceOfSatisfying(Outcome.Rejected.class,
+                        rejected -> assertThat(rejected.reason()).isEqualTo(RejectionReason.INSUFFICIENT_FUNDS));
 
         assertThat(requests("GetItem") - versionReads).isEqualTo(1);
         assertThat(walletWrites()).isEqualTo(writes);
@@ -250,7 +280,7 @@ class WalletStoreTest {
         double reads = requests("BatchGetItem");
         double records = requests("BatchWriteItem");
 
-        assertThat(store.apply(batch)).allMatch(Outcome.Applied.class::isInstance);
+        assertThat(store.apply(batch, NOT_PUBLISHED)).allMatch(Outcome.Applied.class::isInstance);
 
         // 250 wallet writes, 25 per request: 10; 250 wallets, then 250 event records, 100 keys per read: 3 + 3;
         // 250 records: 10 writes of 25.
@@ -310,6 +340,11 @@ class WalletStoreTest {
     private WalletEvent debit(String amount) {
         return new WalletEvent(UUID.randomUUID().toString(), user, EventType.DEBIT, new BigDecimal(amount),
                 Instant.now());
+    }
+
+    private static Map<String, AttributeValue> record(WalletEvent event) {
+        return dynamo.getItem(r -> r.tableName("wallet-events-processed")
+                .key(Map.of("event_id", AttributeValue.fromS(event.eventId()))).consistentRead(true)).item();
     }
 
     private static void deleteRecord(WalletEvent event) {
