@@ -87,7 +87,7 @@ public class WalletEventConsumer {
 
     /**
      * Rejects invalid records here and applies the valid ones together, then publishes every record's outcome in
-     * order: as soon as DynamoDB holds them, while the store writes their records.
+     * order: once the wallets are written, while the store writes the events' records.
      */
     private void apply(List<ConsumerRecord<String, byte[]>> sources) {
         Outcome[] outcomes = new Outcome[sources.size()];

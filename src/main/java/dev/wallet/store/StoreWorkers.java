@@ -62,26 +62,47 @@ public class StoreWorkers {
 
     /**
      * Runs every task, all at once, while the calling thread runs {@code meanwhile}; returns the tasks' results in
-     * order once all of them and {@code meanwhile} ended, or throws the first failure ({@code meanwhile}'s first).
+     * order once all of them and {@code meanwhile} ended, or throws the first failure ({@code meanwhile}'s first,
+     * a task's suppressed in it).
      */
     <T> List<T> all(List<Callable<T>> tasks, Runnable meanwhile) {
         List<Future<T>> futures = tasks.stream().map(executor::submit).toList();
-        List<T> results = new ArrayList<>(tasks.size());
-        RuntimeException failure;
+        Throwable failure = null;
         try {
             meanwhile.run();
-        } finally {
-            // Every task ends before this returns or throws: a batch retried while some of its writes still run
-            // would race with itself.
-            failure = awaitAll(futures, results);
+        } catch (RuntimeException | Error e) {
+            failure = e;
+        }
+        List<T> results = new ArrayList<>(tasks.size());
+        RuntimeException taskFailure;
+        try {
+            taskFailure = awaitAll(futures, results);
+        } catch (RuntimeException interrupted) {
+            if (failure != null) {
+                interrupted.addSuppressed(failure);
+            }
+            throw interrupted;
+        }
+        if (failure == null) {
+            failure = taskFailure;
+        } else if (taskFailure != null) {
+            failure.addSuppressed(taskFailure);
+        }
+        if (failure instanceof Error error) {
+            throw error;
         }
         if (failure != null) {
-            throw failure;
+            throw (RuntimeException) failure;
         }
         return results;
     }
 
-    /** Adds each task's result to {@code results}, in order; returns the first failure, if any. */
+    /**
+     * Adds each task's result to {@code results}, in order, and returns the first failure, if any: every task has
+     * ended by then, since a batch retried while some of its writes still run would race with itself. Only an
+     * interrupt (the service stopping) ends the wait sooner, cancelling the tasks: that batch is not acknowledged,
+     * and its next owner does it all again.
+     */
     private static <T> RuntimeException awaitAll(List<Future<T>> futures, List<T> results) {
         RuntimeException failure = null;
         for (Future<T> future : futures) {

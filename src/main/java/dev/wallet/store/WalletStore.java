@@ -42,8 +42,11 @@ import dev.wallet.config.WalletConfig;
  * <li>one BatchWriteItem per 25 records stores each outcome under its eventId, while the caller publishes the
  * outcomes.</li>
  * </ol>
- * A crash between 2 and 3 loses nothing: the redelivered events are found in {@code last_run}. The caller must
- * not process the next batch of the same partitions before this one returned.
+ * A crash between 2 and 3 loses nothing, and changes no outcome already published: the redelivered events of a
+ * wallet write are found in its {@code last_run}; a user's run of rejections only, which writes no wallet, is
+ * decided again against the same wallet (its user's later events wait behind it in the partition, and
+ * {@link #stillAt} checks the version), as conflicts, which are never recorded, always are. The caller must not
+ * process the next batch of the same partitions before this one returned.
  */
 @ApplicationScoped
 public class WalletStore {
@@ -71,8 +74,8 @@ public class WalletStore {
 
     /**
      * The outcome of each event, in the order given: decided now, or whatever it was the first time it came.
-     * {@code whileRecording} gets them as soon as the wallets hold them, and runs while their records are
-     * written; this returns once both are done.
+     * {@code whileRecording} gets them once the wallets are written, and runs while their records are written;
+     * this returns once both are done.
      */
     public List<Outcome> apply(List<WalletEvent> events, Consumer<List<Outcome>> whileRecording) {
         if (events.isEmpty()) {
@@ -109,7 +112,8 @@ public class WalletStore {
                 .map(first -> WalletRequests.record(first, known.get(first.eventId()).outcomeOf(first), expiresAt))
                 .toList();
         List<Outcome> outcomes = events.stream().map(event -> known.get(event.eventId()).outcomeOf(event)).toList();
-        // The records only matter to a later delivery of these events, which finds them in last_run until then.
+        // The records only matter to a later delivery of these events: until they are written, it decides them
+        // as they were decided here (see the class's comment).
         record(records, () -> whileRecording.accept(outcomes));
         return outcomes;
     }

@@ -116,13 +116,16 @@ class WalletStoreTest {
     void outcomesGoOutOnceTheWalletHoldsThemAndAFailedPublishStillLeavesTheBatchRecorded() {
         List<WalletEvent> batch = List.of(credit("10"), debit("4"), debit("50"));
         List<List<Outcome>> published = new ArrayList<>();
+        List<Map<String, AttributeValue>> walletsWhenPublished = new ArrayList<>();
 
         assertThatThrownBy(() -> store.apply(batch, outcomes -> {
             published.add(outcomes);
-            assertWallet("6", 2);
+            walletsWhenPublished.add(wallet());
             throw new IllegalStateException("Kafka is unreachable");
         })).hasMessage("Kafka is unreachable");
 
+        assertThat(walletsWhenPublished).singleElement()
+                .satisfies(wallet -> assertThat(wallet.get("version").n()).isEqualTo("2"));
         assertThat(batch).allSatisfy(event -> assertThat(record(event)).isNotEmpty());
         double writesBefore = walletWrites();
         // The batch comes again, as a failed batch does: the same outcomes, nothing applied twice.
@@ -130,6 +133,23 @@ class WalletStoreTest {
                 .isEqualTo(published.get(0));
         assertThat(walletWrites()).isEqualTo(writesBefore);
         assertWallet("6", 2);
+    }
+
+    @Test
+    void rejectionsPublishedBeforeTheirRecordsAreDecidedTheSameWayAfterACrash() {
+        store.apply(List.of(credit("10")), NOT_PUBLISHED);
+        List<WalletEvent> batch = List.of(debit("50"), debit("11"));
+        List<Outcome> published = store.apply(batch, NOT_PUBLISHED);
+        // The crash: the rejections went out, their records were never written, and no wallet write keeps them.
+        batch.forEach(WalletStoreTest::deleteRecord);
+
+        List<Outcome> again = newInstance().apply(batch, NOT_PUBLISHED);
+
+        assertThat(published).allSatisfy(outcome -> assertThat(outcome).isInstanceOfSatisfying(
+                Outcome.Rejected.class, rejected -> assertThat(rejected.reason())
+                        .isEqualTo(RejectionReason.INSUFFICIENT_FUNDS)));
+        assertThat(again).usingRecursiveComparison().isEqualTo(published);
+        assertWallet("10", 1);
     }
 
     @Test
@@ -352,9 +372,13 @@ class WalletStoreTest {
                 .key(Map.of("event_id", AttributeValue.fromS(event.eventId()))));
     }
 
+    private Map<String, AttributeValue> wallet() {
+        return dynamo.getItem(r -> r.tableName("wallet").key(Map.of("user_id", AttributeValue.fromS(user)))
+                .consistentRead(true)).item();
+    }
+
     private void assertWallet(String balance, long version) {
-        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName("wallet")
-                .key(Map.of("user_id", AttributeValue.fromS(user))).consistentRead(true)).item();
+        Map<String, AttributeValue> item = wallet();
         assertThat(new BigDecimal(item.get("balance").n())).isEqualByComparingTo(balance);
         assertThat(item.get("version").n()).isEqualTo(Long.toString(version));
     }
