@@ -122,6 +122,12 @@ final class WalletTestClient implements AutoCloseable {
                 .consistentRead(true)).item();
     }
 
+    /** The events table's record of this eventId; empty until it is written. */
+    Map<String, AttributeValue> eventRecord(String eventId) {
+        return dynamo.getItem(r -> r.tableName("wallet-events-processed")
+                .key(Map.of("event_id", AttributeValue.fromS(eventId))).consistentRead(true)).item();
+    }
+
     static JsonNode json(String value) {
         try {
             return JSON.readTree(value);
