@@ -74,20 +74,7 @@ public class StoreWorkers {
             failure = e;
         }
         List<T> results = new ArrayList<>(tasks.size());
-        RuntimeException taskFailure;
-        try {
-            taskFailure = awaitAll(futures, results);
-        } catch (RuntimeException interrupted) {
-            if (failure != null) {
-                interrupted.addSuppressed(failure);
-            }
-            throw interrupted;
-        }
-        if (failure == null) {
-            failure = taskFailure;
-        } else if (taskFailure != null) {
-            failure.addSuppressed(taskFailure);
-        }
+        failure = awaitAll(futures, results, failure);
         if (failure instanceof Error error) {
             throw error;
         }
@@ -98,26 +85,37 @@ public class StoreWorkers {
     }
 
     /**
-     * Adds each task's result to {@code results}, in order, and returns the first failure, if any: every task has
-     * ended by then, since a batch retried while some of its writes still run would race with itself. Only an
-     * interrupt (the service stopping) ends the wait sooner, cancelling the tasks: that batch is not acknowledged,
-     * and its next owner does it all again.
+     * Adds each task's result to {@code results}, in order, and returns {@code failure} with the tasks' first
+     * failure suppressed in it, or that task failure alone: every task has ended by then, since a batch retried
+     * while some of its writes still run would race with itself. Only an interrupt (the service stopping) ends
+     * the wait sooner, cancelling the tasks: that batch is not acknowledged, and its next owner does it all again.
      */
-    private static <T> RuntimeException awaitAll(List<Future<T>> futures, List<T> results) {
-        RuntimeException failure = null;
+    private static <T> Throwable awaitAll(List<Future<T>> futures, List<T> results, Throwable failure) {
+        RuntimeException taskFailure = null;
         for (Future<T> future : futures) {
             try {
                 results.add(future.get());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 futures.forEach(f -> f.cancel(true));
-                throw new IllegalStateException("Interrupted while DynamoDB requests were in flight", e);
+                IllegalStateException interrupted = new IllegalStateException(
+                        "Interrupted while DynamoDB requests were in flight", e);
+                if (failure != null) {
+                    interrupted.addSuppressed(failure);
+                }
+                throw interrupted;
             } catch (ExecutionException e) {
-                if (failure == null) {
-                    failure = e.getCause() instanceof RuntimeException runtime ? runtime
+                if (taskFailure == null) {
+                    taskFailure = e.getCause() instanceof RuntimeException runtime ? runtime
                             : new IllegalStateException(e.getCause());
                 }
             }
+        }
+        if (failure == null) {
+            return taskFailure;
+        }
+        if (taskFailure != null) {
+            failure.addSuppressed(taskFailure);
         }
         return failure;
     }
