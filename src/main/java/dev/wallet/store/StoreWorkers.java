@@ -13,6 +13,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import jakarta.interceptor.Interceptor;
 
 import io.quarkus.runtime.StartupEvent;
@@ -32,13 +33,18 @@ public class StoreWorkers {
     private final int concurrency;
     private final ExecutorService executor;
 
+    @Inject
     public StoreWorkers(WalletConfig config) {
-        this.concurrency = config.store().concurrency();
-        this.executor = Executors.newFixedThreadPool(concurrency, runnable -> {
+        this(config.store().concurrency(), Executors.newFixedThreadPool(config.store().concurrency(), runnable -> {
             Thread thread = new Thread(runnable, "dynamodb-request");
             thread.setDaemon(true);
             return thread;
-        });
+        }));
+    }
+
+    StoreWorkers(int concurrency, ExecutorService executor) {
+        this.concurrency = concurrency;
+        this.executor = executor;
     }
 
     // The JDK's HTTP client under the url-connection SDK client keeps 5 idle connections per host: with more
@@ -63,12 +69,16 @@ public class StoreWorkers {
     /**
      * Runs every task, all at once, while the calling thread runs {@code meanwhile}; returns the tasks' results in
      * order once all of them and {@code meanwhile} ended, or throws the first failure ({@code meanwhile}'s first,
-     * a task's suppressed in it).
+     * a task's suppressed in it). A stopping service refuses new tasks: then {@code meanwhile} does not run, and
+     * the tasks already submitted are still waited for.
      */
     <T> List<T> all(List<Callable<T>> tasks, Runnable meanwhile) {
-        List<Future<T>> futures = tasks.stream().map(executor::submit).toList();
+        List<Future<T>> futures = new ArrayList<>(tasks.size());
         Throwable failure = null;
         try {
+            for (Callable<T> task : tasks) {
+                futures.add(executor.submit(task));
+            }
             meanwhile.run();
         } catch (RuntimeException | Error e) {
             failure = e;

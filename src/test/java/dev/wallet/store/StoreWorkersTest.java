@@ -6,8 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -62,5 +68,72 @@ class StoreWorkersTest {
         })).hasMessage("Kafka is unreachable")
                 .satisfies(e -> assertThat(e.getSuppressed()).extracting(Throwable::getMessage)
                         .containsExactly("DynamoDB refused the records"));
+    }
+
+    @Test
+    void aStopBetweenTwoSubmitsStillWaitsForTheTasksSubmitted() {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        StoreWorkers stopping = new StoreWorkers(2, new StopsAtSecondSubmit(pool));
+        CountDownLatch callerGaveUp = new CountDownLatch(1);
+        AtomicBoolean ran = new AtomicBoolean();
+        AtomicBoolean ended = new AtomicBoolean();
+        // Ends on its own after a while, or at once if the caller stops waiting for it: the caller must not.
+        Callable<Boolean> recordsInFlight = () -> {
+            callerGaveUp.await(1, TimeUnit.SECONDS);
+            ended.set(true);
+            return true;
+        };
+
+        assertThatThrownBy(() -> stopping.all(List.of(recordsInFlight, () -> true), () -> ran.set(true)))
+                .isInstanceOf(RejectedExecutionException.class);
+        boolean endedBeforeTheCallerReturned = ended.get();
+        callerGaveUp.countDown();
+
+        assertThat(endedBeforeTheCallerReturned).isTrue();
+        assertThat(ran).as("publishing for a batch that cannot be completed").isFalse();
+    }
+
+    /** A pool that the service stops just as a batch submits its second task. */
+    private static final class StopsAtSecondSubmit extends AbstractExecutorService {
+
+        private final ExecutorService pool;
+        private final AtomicInteger submits = new AtomicInteger();
+
+        StopsAtSecondSubmit(ExecutorService pool) {
+            this.pool = pool;
+        }
+
+        @Override
+        public void execute(Runnable command) {
+            if (submits.incrementAndGet() == 2) {
+                pool.shutdown();
+            }
+            pool.execute(command);
+        }
+
+        @Override
+        public void shutdown() {
+            pool.shutdown();
+        }
+
+        @Override
+        public List<Runnable> shutdownNow() {
+            return pool.shutdownNow();
+        }
+
+        @Override
+        public boolean isShutdown() {
+            return pool.isShutdown();
+        }
+
+        @Override
+        public boolean isTerminated() {
+            return pool.isTerminated();
+        }
+
+        @Override
+        public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+            return pool.awaitTermination(timeout, unit);
+        }
     }
 }
