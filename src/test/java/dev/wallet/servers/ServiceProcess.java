@@ -8,9 +8,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -24,6 +26,8 @@ public final class ServiceProcess {
     static final Path DIRECTORY = Path.of("target", "quarkus-app");
     /** The class data sharing archive in {@link #DIRECTORY}: Quarkus's, or the one {@link StartupArchive} trained. */
     static final String ARCHIVE = "app-cds.jsa";
+    /** The JVM container image, whose memory and collector settings the service runs with here too. */
+    static final Path IMAGE = Path.of("src", "main", "docker", "Dockerfile.jvm");
 
     private final ServerProcess process;
     private final int httpPort;
@@ -38,19 +42,31 @@ public final class ServiceProcess {
     }
 
     /**
-     * {@code java -jar} of the packaged service, to run in {@link #DIRECTORY}, with the memory settings of its
-     * container image (Dockerfile.jvm): G1, whose old generation is collected concurrently (the serial
-     * collector's full collections stopped every batch for 100 to 190 ms every 10 to 13 s). And the class data
-     * sharing archive the package built, which this JDK made (the image's JDK would not take it).
+     * {@code java -jar} of the packaged service, to run in {@link #DIRECTORY}, with the memory and collector
+     * settings of its container image ({@link #IMAGE}). And the class data sharing archive the package built,
+     * which this JDK made (the image's JDK would not take it).
      */
     static List<String> command(List<String> jvmOptions) {
-        List<String> options = new ArrayList<>(List.of("-Xmx128m", "-XX:+UseG1GC"));
+        List<String> options = new ArrayList<>(imageMemoryOptions());
         // A run that records an archive cannot map one at the same time.
         if (jvmOptions.stream().noneMatch(option -> option.startsWith("-XX:ArchiveClassesAtExit="))) {
             options.add("-XX:SharedArchiveFile=" + ARCHIVE);
         }
         options.addAll(jvmOptions);
         return ServerProcess.java(options, List.of("-jar", "quarkus-run.jar"), List.of());
+    }
+
+    /** The {@code -X} options of the image's {@code JAVA_OPTS_APPEND}: the tests run the service as it ships. */
+    static List<String> imageMemoryOptions() {
+        try {
+            String options = Files.readAllLines(IMAGE).stream()
+                    .filter(line -> line.startsWith("ENV JAVA_OPTS_APPEND=\""))
+                    .map(line -> line.substring(line.indexOf('"') + 1, line.lastIndexOf('"')))
+                    .findFirst().orElseThrow(() -> new IllegalStateException("No JAVA_OPTS_APPEND in " + IMAGE));
+            return Arrays.stream(options.split(" +")).filter(option -> option.startsWith("-X")).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The service's whole configuration, as environment variables, as it would be in production. */
