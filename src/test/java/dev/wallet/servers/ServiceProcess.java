@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The packaged service ({@code target/quarkus-app/quarkus-run.jar}) as its own OS process, configured only
@@ -28,6 +30,7 @@ public final class ServiceProcess {
     static final String ARCHIVE = "app-cds.jsa";
     /** The JVM container image, whose memory and collector settings the service runs with here too. */
     static final Path IMAGE = Path.of("src", "main", "docker", "Dockerfile.jvm");
+    private static final Pattern JAVA_OPTS_APPEND = Pattern.compile("\\s*ENV\\s+JAVA_OPTS_APPEND=\"([^\"]*)\"\\s*");
 
     private final ServerProcess process;
     private final int httpPort;
@@ -42,7 +45,7 @@ public final class ServiceProcess {
     }
 
     /**
-     * {@code java -jar} of the packaged service, to run in {@link #DIRECTORY}, with the memory and collector
+     * {@code java -jar} of the packaged service, to run in {@link #DIRECTORY}, with the heap and collector
      * settings of its container image ({@link #IMAGE}). And the class data sharing archive the package built,
      * which this JDK made (the image's JDK would not take it).
      */
@@ -56,14 +59,22 @@ public final class ServiceProcess {
         return ServerProcess.java(options, List.of("-jar", "quarkus-run.jar"), List.of());
     }
 
-    /** The {@code -X} options of the image's {@code JAVA_OPTS_APPEND}: the tests run the service as it ships. */
+    /**
+     * The {@code -X} options of the image's {@code JAVA_OPTS_APPEND}: its heap and collector settings. (The image's
+     * start script adds options of its own, for container limits, which a process here does not need.)
+     */
     static List<String> imageMemoryOptions() {
         try {
-            String options = Files.readAllLines(IMAGE).stream()
-                    .filter(line -> line.startsWith("ENV JAVA_OPTS_APPEND=\""))
-                    .map(line -> line.substring(line.indexOf('"') + 1, line.lastIndexOf('"')))
-                    .findFirst().orElseThrow(() -> new IllegalStateException("No JAVA_OPTS_APPEND in " + IMAGE));
-            return Arrays.stream(options.split(" +")).filter(option -> option.startsWith("-X")).toList();
+            List<String> options = Files.readAllLines(IMAGE).stream()
+                    .map(JAVA_OPTS_APPEND::matcher)
+                    .filter(Matcher::matches)
+                    .flatMap(line -> Arrays.stream(line.group(1).trim().split("\\s+")))
+                    .filter(option -> option.startsWith("-X"))
+                    .toList();
+            if (options.stream().noneMatch(option -> option.startsWith("-Xmx"))) {
+                throw new IllegalStateException("No ENV JAVA_OPTS_APPEND=\"... -Xmx...\" line in " + IMAGE);
+            }
+            return options;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
