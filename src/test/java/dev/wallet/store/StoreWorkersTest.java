@@ -6,11 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -72,8 +71,7 @@ class StoreWorkersTest {
 
     @Test
     void aStopBetweenTwoSubmitsStillWaitsForTheTasksSubmitted() {
-        ExecutorService pool = Executors.newFixedThreadPool(2);
-        StoreWorkers stopping = new StoreWorkers(2, new StopsAtSecondSubmit(pool));
+        StoreWorkers stopping = new StoreWorkers(2, new StopsAtSecondSubmit());
         CountDownLatch callerGaveUp = new CountDownLatch(1);
         AtomicBoolean ran = new AtomicBoolean();
         AtomicBoolean ended = new AtomicBoolean();
@@ -94,46 +92,20 @@ class StoreWorkersTest {
     }
 
     /** A pool that the service stops just as a batch submits its second task. */
-    private static final class StopsAtSecondSubmit extends AbstractExecutorService {
+    private static final class StopsAtSecondSubmit extends ThreadPoolExecutor {
 
-        private final ExecutorService pool;
         private final AtomicInteger submits = new AtomicInteger();
 
-        StopsAtSecondSubmit(ExecutorService pool) {
-            this.pool = pool;
+        StopsAtSecondSubmit() {
+            super(2, 2, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>());
         }
 
         @Override
         public void execute(Runnable command) {
             if (submits.incrementAndGet() == 2) {
-                pool.shutdown();
+                shutdown();
             }
-            pool.execute(command);
-        }
-
-        @Override
-        public void shutdown() {
-            pool.shutdown();
-        }
-
-        @Override
-        public List<Runnable> shutdownNow() {
-            return pool.shutdownNow();
-        }
-
-        @Override
-        public boolean isShutdown() {
-            return pool.isShutdown();
-        }
-
-        @Override
-        public boolean isTerminated() {
-            return pool.isTerminated();
-        }
-
-        @Override
-        public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
-            return pool.awaitTermination(timeout, unit);
+            super.execute(command);
         }
     }
 }
