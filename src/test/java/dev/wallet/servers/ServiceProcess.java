@@ -29,7 +29,7 @@ public final class ServiceProcess {
     /** The class data sharing archive in {@link #DIRECTORY}: Quarkus's, or the one {@link StartupArchive} trained. */
     static final String ARCHIVE = "app-cds.jsa";
     /** The JVM container image, whose memory and collector settings the service runs with here too. */
-    static final Path IMAGE = Path.of("src", "main", "docker", "Dockerfile.jvm");
+    private static final Path IMAGE = Path.of("src", "main", "docker", "Dockerfile.jvm");
     private static final Pattern JAVA_OPTS_APPEND = Pattern.compile("\\s*ENV\\s+JAVA_OPTS_APPEND=\"([^\"]*)\"\\s*");
 
     private final ServerProcess process;
@@ -63,7 +63,7 @@ public final class ServiceProcess {
      * The {@code -X} options of the image's {@code JAVA_OPTS_APPEND}: its heap and collector settings. (The image's
      * start script adds options of its own, for container limits, which a process here does not need.)
      */
-    static List<String> imageMemoryOptions() {
+    private static List<String> imageMemoryOptions() {
         try {
             List<String> options = Files.readAllLines(IMAGE).stream()
                     .map(JAVA_OPTS_APPEND::matcher)
