@@ -1,11 +1,12 @@
 package dev.wallet.messaging;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
@@ -20,13 +21,13 @@ public class ProcessingHealth implements HealthCheck {
 
     private final Map<String, String> failures = new ConcurrentHashMap<>();
 
-    void failed(ConsumerRecords<?, ?> records, Throwable cause) {
+    void failed(Set<TopicPartition> partitions, Throwable cause) {
         String failure = cause.getClass().getSimpleName() + ": " + cause.getMessage();
-        records.partitions().forEach(partition -> failures.put(partition.toString(), failure));
+        partitions.forEach(partition -> failures.put(partition.toString(), failure));
     }
 
-    void progressed(ConsumerRecords<?, ?> records) {
-        records.partitions().forEach(partition -> failures.remove(partition.toString()));
+    void progressed(Set<TopicPartition> partitions) {
+        partitions.forEach(partition -> failures.remove(partition.toString()));
     }
 
     @Override

@@ -2,21 +2,28 @@ package dev.wallet.messaging;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.TopicPartition;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.Readiness;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
-import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata;
 
 import dev.wallet.InvalidEventException;
 import dev.wallet.Outcome;
@@ -27,8 +34,7 @@ import dev.wallet.store.WalletStore;
 
 /**
  * Applies each batch of {@code wallet-events} records and publishes every record's outcome. A batch is
- * acknowledged (and its offsets later committed) only when this method returns, that is after DynamoDB and
- * Kafka both acknowledged all of it.
+ * acknowledged (and its offsets later committed) only once DynamoDB and Kafka both acknowledged all of it.
  */
 @ApplicationScoped
 public class WalletEventConsumer {
@@ -40,49 +46,63 @@ public class WalletEventConsumer {
     private final WalletStore store;
     private final OutcomePublisher publisher;
     private final ProcessingHealth health;
+    private final int maxRecords;
+    private final Map<String, BatchLane> lanes = new ConcurrentHashMap<>();
     private volatile boolean stopping;
 
     public WalletEventConsumer(WalletEventParser parser, WalletStore store, OutcomePublisher publisher,
-            @Readiness ProcessingHealth health) {
+            @Readiness ProcessingHealth health,
+            @ConfigProperty(name = "mp.messaging.incoming." + Channels.EVENTS + ".max.poll.records") int maxRecords) {
         this.parser = parser;
         this.store = store;
         this.publisher = publisher;
         this.health = health;
+        this.maxRecords = maxRecords;
     }
 
-    // Ordered blocking: each channel copy handles one batch (one poll of its partitions) at a time, so the
-    // events of a partition are processed in order. A failure (DynamoDB or Kafka down, throttled) is retried
-    // with backoff for as long as it lasts: skipping the batch would lose money. Retrying is safe because
-    // processing an event again only re-publishes its first outcome.
+    // One lane per channel copy (wallet-events$1, $2...), so the batches of a partition are processed one at a
+    // time, in order, and those that queued up meanwhile together (BatchLane). The connector hands over the next
+    // batch as soon as this one is queued: the acknowledgement, not the return, says it is done.
     @Incoming(Channels.EVENTS)
-    @Blocking
-    public void consume(ConsumerRecords<String, byte[]> records) {
-        Uni.createFrom().item(() -> process(records))
-                // Retries are resubscribed from a timer thread, which must not block: back to a worker.
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .onFailure().invoke(e -> failed(records, e))
-                // Once shutting down, a failed batch is left unacknowledged: its next owner processes it.
-                .onFailure(e -> !stopping).retry().withBackOff(FIRST_RETRY, LONGEST_RETRY).indefinitely()
-                .await().indefinitely();
-        health.progressed(records);
+    public CompletionStage<Void> consume(KafkaRecordBatch<String, byte[]> batch) {
+        return lanes.computeIfAbsent(polled(batch).getChannel(),
+                ignored -> new BatchLane(maxRecords, this::process, Infrastructure.getDefaultWorkerPool()))
+                .offer(batch);
     }
 
     void onStop(@Observes ShutdownEvent event) {
         stopping = true;
     }
 
-    private int process(ConsumerRecords<String, byte[]> records) {
-        List<ConsumerRecord<String, byte[]>> sources = new ArrayList<>(records.count());
-        records.forEach(sources::add);
-        apply(sources);
-        Log.debugf("%d records processed", sources.size());
-        return sources.size();
+    // A failure (DynamoDB or Kafka down, throttled) is retried with backoff for as long as it lasts: skipping
+    // the batches would lose money. Retrying is safe because processing an event again only re-publishes its
+    // first outcome. Once shutting down, failed batches are left unacknowledged: their next owner processes them.
+    private void process(List<KafkaRecordBatch<String, byte[]>> batches) {
+        List<ConsumerRecord<String, byte[]>> sources = new ArrayList<>();
+        Set<TopicPartition> partitions = new HashSet<>();
+        for (KafkaRecordBatch<String, byte[]> batch : batches) {
+            polled(batch).getRecords().forEach(sources::add);
+            partitions.addAll(polled(batch).partitions());
+        }
+        Uni.createFrom().voidItem().invoke(() -> apply(sources))
+                // Retries are resubscribed from a timer thread, which must not block: back to a worker.
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .onFailure().invoke(e -> failed(sources, partitions, e))
+                .onFailure(e -> !stopping).retry().withBackOff(FIRST_RETRY, LONGEST_RETRY).indefinitely()
+                .await().indefinitely();
+        health.progressed(partitions);
+        batches.forEach(KafkaRecordBatch::ack);
+        Log.debugf("%d records of %d polls processed", sources.size(), batches.size());
     }
 
-    private void failed(ConsumerRecords<String, byte[]> records, Throwable e) {
-        health.failed(records, e);
-        Log.warnf(e, "Could not process a batch of %d records of %s, will retry", records.count(),
-                records.partitions());
+    @SuppressWarnings("unchecked")
+    private static IncomingKafkaRecordBatchMetadata<String, byte[]> polled(KafkaRecordBatch<String, byte[]> batch) {
+        return batch.getMetadata(IncomingKafkaRecordBatchMetadata.class).orElseThrow();
+    }
+
+    private void failed(List<?> sources, Set<TopicPartition> partitions, Throwable e) {
+        health.failed(partitions, e);
+        Log.warnf(e, "Could not process a batch of %d records of %s, will retry", sources.size(), partitions);
     }
 
     /**
