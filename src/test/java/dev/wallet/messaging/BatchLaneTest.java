@@ -45,11 +45,7 @@ class BatchLaneTest {
         KafkaRecordBatch<String, byte[]> second = batch(2);
         KafkaRecordBatch<String, byte[]> third = batch(3);
 
-        lane.offer(first);
-        await().until(() -> processed.size() == 1);
-        lane.offer(second);
-        lane.offer(third);
-        firstMayEnd.countDown();
+        offerWhileTheFirstIsProcessed(lane, first, List.of(second, third));
 
         await().until(() -> processed.size() == 2);
         assertThat(processed).containsExactly(List.of(first), List.of(second, third));
@@ -63,12 +59,7 @@ class BatchLaneTest {
         KafkaRecordBatch<String, byte[]> third = batch(2);
         KafkaRecordBatch<String, byte[]> fourth = batch(2);
 
-        lane.offer(first);
-        await().until(() -> processed.size() == 1);
-        lane.offer(second);
-        lane.offer(third);
-        lane.offer(fourth);
-        firstMayEnd.countDown();
+        offerWhileTheFirstIsProcessed(lane, first, List.of(second, third, fourth));
 
         await().until(() -> processed.size() == 3);
         assertThat(processed).containsExactly(List.of(first), List.of(second, third), List.of(fourth));
@@ -102,6 +93,14 @@ class BatchLaneTest {
         executor.submit(() -> null).get(10, TimeUnit.SECONDS);
 
         assertThat(processed).containsExactly(List.of(first));
+    }
+
+    private void offerWhileTheFirstIsProcessed(BatchLane lane, KafkaRecordBatch<String, byte[]> first,
+            List<KafkaRecordBatch<String, byte[]>> queued) {
+        lane.offer(first);
+        await().until(() -> processed.size() == 1);
+        queued.forEach(lane::offer);
+        firstMayEnd.countDown();
     }
 
     private void firstWaits(List<KafkaRecordBatch<String, byte[]>> batches) {
