@@ -81,13 +81,14 @@ public class WalletEventConsumer {
         List<ConsumerRecord<String, byte[]>> sources = new ArrayList<>();
         Set<TopicPartition> partitions = new HashSet<>();
         for (KafkaRecordBatch<String, byte[]> batch : batches) {
-            polled(batch).getRecords().forEach(sources::add);
-            partitions.addAll(polled(batch).partitions());
+            IncomingKafkaRecordBatchMetadata<String, byte[]> poll = polled(batch);
+            poll.getRecords().forEach(sources::add);
+            partitions.addAll(poll.partitions());
         }
         Uni.createFrom().voidItem().invoke(() -> apply(sources))
                 // Retries are resubscribed from a timer thread, which must not block: back to a worker.
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .onFailure().invoke(e -> failed(sources, partitions, e))
+                .onFailure().invoke(e -> failed(sources.size(), partitions, e))
                 .onFailure(e -> !stopping).retry().withBackOff(FIRST_RETRY, LONGEST_RETRY).indefinitely()
                 .await().indefinitely();
         health.progressed(partitions);
@@ -100,9 +101,9 @@ public class WalletEventConsumer {
         return batch.getMetadata(IncomingKafkaRecordBatchMetadata.class).orElseThrow();
     }
 
-    private void failed(List<?> sources, Set<TopicPartition> partitions, Throwable e) {
+    private void failed(int records, Set<TopicPartition> partitions, Throwable e) {
         health.failed(partitions, e);
-        Log.warnf(e, "Could not process a batch of %d records of %s, will retry", sources.size(), partitions);
+        Log.warnf(e, "Could not process a batch of %d records of %s, will retry", records, partitions);
     }
 
     /**
