@@ -15,6 +15,9 @@ public interface WalletConfig {
     /** How the service talks to DynamoDB. */
     Store store();
 
+    /** How each Kafka consumer hands its records to processing. */
+    Consumer consumer();
+
     /** Exactly-once bookkeeping per eventId. */
     Idempotency idempotency();
 
@@ -64,6 +67,15 @@ public interface WalletConfig {
          */
         @WithDefault("20000")
         long cachedWallets();
+    }
+
+    interface Consumer {
+        /**
+         * Batches of one consumer processed at once, never two with a user in common: a user's events are
+         * processed one batch at a time, in order, and another user's do not wait behind them.
+         */
+        @WithDefault("2")
+        int batchesInFlight();
     }
 
     interface Idempotency {

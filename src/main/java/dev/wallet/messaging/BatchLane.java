@@ -2,37 +2,48 @@ package dev.wallet.messaging;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 import io.quarkus.logging.Log;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 
 /**
- * The batches of one channel copy (one consumer, so its partitions), processed one at a time and in order; the
- * batches that arrived while one was processed are processed next as one, up to {@code maxRecords} records. Each
- * processing pays a few DynamoDB round trips whatever its size: a consumer that fell behind for a moment (a pause,
- * a slow request) catches up in one of them instead of one per poll.
+ * The batches of one channel copy (one consumer, so its partitions), started in order. Up to {@code maxInFlight}
+ * are processed at once, as long as they share no record key (a userId): a user's events are processed one batch
+ * at a time, in order, while another user's do not wait for them. The batches that queued up meanwhile start as
+ * one, up to {@code maxRecords} records. Each processing pays a few DynamoDB round trips whatever its size: a
+ * consumer that fell behind for a moment (a pause, a slow request) catches up in one of them instead of one per
+ * poll.
  */
 final class BatchLane {
 
     private static final CompletionStage<Void> ROOM = CompletableFuture.completedFuture(null);
 
     private final int maxRecords;
+    private final int maxInFlight;
     private final Consumer<List<KafkaRecordBatch<String, byte[]>>> process;
     private final Executor executor;
     private final Deque<KafkaRecordBatch<String, byte[]>> waiting = new ArrayDeque<>();
+    private final Set<String> busyKeys = new HashSet<>();
     private int waitingRecords;
-    private boolean draining;
+    private int inFlight;
+    private boolean failed;
     private CompletableFuture<Void> room;
 
     /** {@code process} returns once the batches are processed, or throws to stop this lane for good. */
-    BatchLane(int maxRecords, Consumer<List<KafkaRecordBatch<String, byte[]>>> process, Executor executor) {
+    BatchLane(int maxRecords, int maxInFlight, Consumer<List<KafkaRecordBatch<String, byte[]>>> process,
+            Executor executor) {
         this.maxRecords = maxRecords;
+        this.maxInFlight = maxInFlight;
         this.process = process;
         this.executor = executor;
     }
@@ -41,47 +52,67 @@ final class BatchLane {
      * Queues the batch; completes when the lane can take the next one, which bounds what waits here to about
      * {@code maxRecords} records (the connector then queues its own polls and pauses its consumer).
      */
-    synchronized CompletionStage<Void> offer(KafkaRecordBatch<String, byte[]> batch) {
-        waiting.add(batch);
-        waitingRecords += batch.getRecords().size();
-        if (!draining) {
-            draining = true;
-            executor.execute(this::drain);
-        }
-        if (waitingRecords < maxRecords) {
-            return ROOM;
-        }
-        room = new CompletableFuture<>();
-        return room;
-    }
-
-    private void drain() {
-        try {
-            for (List<KafkaRecordBatch<String, byte[]>> next = take(); next != null; next = take()) {
-                process.accept(next);
-            }
-        } catch (RuntimeException e) {
-            // Stays draining: a later batch of these partitions must not be processed before this one.
-            Log.infof("A batch lane stopped, its batches are left unacknowledged for their next owner: %s", e);
-        }
-    }
-
-    private List<KafkaRecordBatch<String, byte[]>> take() {
-        CompletableFuture<Void> freed;
-        List<KafkaRecordBatch<String, byte[]>> next = new ArrayList<>();
+    CompletionStage<Void> offer(KafkaRecordBatch<String, byte[]> batch) {
+        CompletableFuture<Void> waitForRoom = null;
         synchronized (this) {
+            waiting.add(batch);
+            waitingRecords += batch.getRecords().size();
+            startWhatCan();
+            if (waitingRecords >= maxRecords) {
+                room = new CompletableFuture<>();
+                waitForRoom = room;
+            }
+        }
+        return waitForRoom == null ? ROOM : waitForRoom;
+    }
+
+    /**
+     * Starts the batches at the head of the queue, in order, while there is a free slot and the next one's keys are
+     * not busy: a batch whose user is still being processed waits, and so does everything after it.
+     */
+    private void startWhatCan() {
+        while (!failed && inFlight < maxInFlight && !waiting.isEmpty()) {
+            List<KafkaRecordBatch<String, byte[]>> next = new ArrayList<>();
+            Set<String> keys = new HashSet<>();
             int records = 0;
-            while (!waiting.isEmpty()
-                    && (next.isEmpty() || records + waiting.peek().getRecords().size() <= maxRecords)) {
-                KafkaRecordBatch<String, byte[]> batch = waiting.poll();
-                records += batch.getRecords().size();
+            for (KafkaRecordBatch<String, byte[]> batch : waiting) {
+                Set<String> batchKeys = keys(batch);
+                if ((!next.isEmpty() && records + batch.getRecords().size() > maxRecords)
+                        || !Collections.disjoint(busyKeys, batchKeys)) {
+                    break;
+                }
                 next.add(batch);
+                keys.addAll(batchKeys);
+                records += batch.getRecords().size();
             }
             if (next.isEmpty()) {
-                draining = false;
-                return null;
+                return;
             }
+            next.forEach(started -> waiting.poll());
             waitingRecords -= records;
+            busyKeys.addAll(keys);
+            inFlight++;
+            executor.execute(() -> run(next, keys));
+        }
+    }
+
+    private void run(List<KafkaRecordBatch<String, byte[]>> batches, Set<String> keys) {
+        try {
+            process.accept(batches);
+        } catch (RuntimeException e) {
+            // Its keys stay busy and nothing more starts: a later batch of these users must not be processed
+            // before this one.
+            Log.infof("A batch lane stopped, its batches are left unacknowledged for their next owner: %s", e);
+            synchronized (this) {
+                failed = true;
+            }
+            return;
+        }
+        CompletableFuture<Void> freed;
+        synchronized (this) {
+            busyKeys.removeAll(keys);
+            inFlight--;
+            startWhatCan();
             freed = waitingRecords < maxRecords ? room : null;
             if (freed != null) {
                 room = null;
@@ -91,6 +122,15 @@ final class BatchLane {
         if (freed != null) {
             freed.complete(null);
         }
-        return next;
+    }
+
+    private static Set<String> keys(KafkaRecordBatch<String, byte[]> batch) {
+        Set<String> keys = new HashSet<>();
+        for (KafkaRecord<String, byte[]> record : batch) {
+            if (record.getKey() != null) {
+                keys.add(record.getKey());
+            }
+        }
+        return keys;
     }
 }

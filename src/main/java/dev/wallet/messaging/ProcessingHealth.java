@@ -12,27 +12,27 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Not ready while any partition is stuck on a batch that cannot be processed (DynamoDB or Kafka unreachable):
- * it is being retried. Tracked per partition, so that progress on one does not hide a failure on another.
+ * Not ready while any batch is stuck, one that cannot be processed (DynamoDB or Kafka unreachable): it is being
+ * retried. Tracked per batch, so that progress on another batch, even of the same partitions, does not hide it.
  */
 @Readiness
 @ApplicationScoped
 public class ProcessingHealth implements HealthCheck {
 
-    private final Map<String, String> failures = new ConcurrentHashMap<>();
+    private final Map<Object, String> failures = new ConcurrentHashMap<>();
 
-    void failed(Set<TopicPartition> partitions, Throwable cause) {
-        String failure = cause.getClass().getSimpleName() + ": " + cause.getMessage();
-        partitions.forEach(partition -> failures.put(partition.toString(), failure));
+    void failed(Object batch, Set<TopicPartition> partitions, Throwable cause) {
+        failures.put(batch, partitions + " " + cause.getClass().getSimpleName() + ": " + cause.getMessage());
     }
 
-    void progressed(Set<TopicPartition> partitions) {
-        partitions.forEach(partition -> failures.remove(partition.toString()));
+    void progressed(Object batch) {
+        failures.remove(batch);
     }
 
     @Override
     public HealthCheckResponse call() {
         return HealthCheckResponse.named("wallet-event-processing").status(failures.isEmpty())
-                .withData("failingPartitions", failures.isEmpty() ? "none" : failures.toString()).build();
+                .withData("failingPartitions", failures.isEmpty() ? "none" : String.join("; ", failures.values()))
+                .build();
     }
 }

@@ -30,6 +30,7 @@ import dev.wallet.Outcome;
 import dev.wallet.RejectionReason;
 import dev.wallet.WalletEvent;
 import dev.wallet.WalletEventParser;
+import dev.wallet.config.WalletConfig;
 import dev.wallet.store.WalletStore;
 
 /**
@@ -47,26 +48,31 @@ public class WalletEventConsumer {
     private final OutcomePublisher publisher;
     private final ProcessingHealth health;
     private final int maxRecords;
+    private final int maxInFlight;
     private final Map<String, BatchLane> lanes = new ConcurrentHashMap<>();
     private volatile boolean stopping;
 
     public WalletEventConsumer(WalletEventParser parser, WalletStore store, OutcomePublisher publisher,
             @Readiness ProcessingHealth health,
-            @ConfigProperty(name = "mp.messaging.incoming." + Channels.EVENTS + ".max.poll.records") int maxRecords) {
+            @ConfigProperty(name = "mp.messaging.incoming." + Channels.EVENTS + ".max.poll.records") int maxRecords,
+            WalletConfig config) {
         this.parser = parser;
         this.store = store;
         this.publisher = publisher;
         this.health = health;
         this.maxRecords = maxRecords;
+        this.maxInFlight = config.consumer().batchesInFlight();
     }
 
-    // One lane per channel copy (wallet-events$1, $2...), so the batches of a partition are processed one at a
-    // time, in order, and those that queued up meanwhile together (BatchLane). The connector hands over the next
-    // batch as soon as this one is queued: the acknowledgement, not the return, says it is done.
+    // One lane per channel copy (wallet-events$1, $2...): a user's batches are processed one at a time, in
+    // partition order, other users' alongside, and those that queued up meanwhile together (BatchLane). The
+    // connector hands over the next batch as soon as this one is queued: the acknowledgement, not the return, says
+    // it is done, and the throttled commit strategy commits only offsets whose earlier ones are all acknowledged.
     @Incoming(Channels.EVENTS)
     public CompletionStage<Void> consume(KafkaRecordBatch<String, byte[]> batch) {
         return lanes.computeIfAbsent(polled(batch).getChannel(),
-                ignored -> new BatchLane(maxRecords, this::process, Infrastructure.getDefaultWorkerPool()))
+                ignored -> new BatchLane(maxRecords, maxInFlight, this::process,
+                        Infrastructure.getDefaultWorkerPool()))
                 .offer(batch);
     }
 
@@ -88,10 +94,10 @@ public class WalletEventConsumer {
         Uni.createFrom().voidItem().invoke(() -> apply(sources))
                 // Retries are resubscribed from a timer thread, which must not block: back to a worker.
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .onFailure().invoke(e -> failed(sources.size(), partitions, e))
+                .onFailure().invoke(e -> failed(batches, sources.size(), partitions, e))
                 .onFailure(e -> !stopping).retry().withBackOff(FIRST_RETRY, LONGEST_RETRY).indefinitely()
                 .await().indefinitely();
-        health.progressed(partitions);
+        health.progressed(batches);
         batches.forEach(KafkaRecordBatch::ack);
         Log.debugf("%d records of %d polls processed", sources.size(), batches.size());
     }
@@ -101,8 +107,8 @@ public class WalletEventConsumer {
         return batch.getMetadata(IncomingKafkaRecordBatchMetadata.class).orElseThrow();
     }
 
-    private void failed(int records, Set<TopicPartition> partitions, Throwable e) {
-        health.failed(partitions, e);
+    private void failed(Object batch, int records, Set<TopicPartition> partitions, Throwable e) {
+        health.failed(batch, partitions, e);
         Log.warnf(e, "Could not process a batch of %d records of %s, will retry", records, partitions);
     }
 

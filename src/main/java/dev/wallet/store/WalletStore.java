@@ -46,7 +46,7 @@ import dev.wallet.config.WalletConfig;
  * wallet write are found in its {@code last_run}; a user's run of rejections only, which writes no wallet, is
  * decided again against the same wallet (its user's later events wait behind it in the partition, and
  * {@link #stillAt} checks the version), as conflicts, which are never recorded, always are. The caller must not
- * process the next batch of the same partitions before this one returned.
+ * process another batch with events of the same users before this one returned.
  */
 @ApplicationScoped
 public class WalletStore {

@@ -8,9 +8,10 @@ import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -22,12 +23,24 @@ import org.junit.jupiter.api.Test;
 import io.smallrye.reactive.messaging.kafka.IncomingKafkaRecordBatch;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 
-/** How one consumer's batches are handed to processing: one at a time, in order, those that queued up together. */
+/**
+ * How one consumer's batches are handed to processing: in order, a user's one at a time, other users' alongside,
+ * those that queued up together.
+ */
 class BatchLaneTest {
 
     private static final TopicPartition PARTITION = new TopicPartition("wallet-events", 0);
 
-    private final ExecutorService executor = Executors.newSingleThreadExecutor();
+    private final ExecutorService pool = Executors.newCachedThreadPool();
+    private final AtomicInteger started = new AtomicInteger();
+    private final AtomicInteger ended = new AtomicInteger();
+    private final Executor executor = task -> {
+        started.incrementAndGet();
+        pool.execute(() -> {
+            task.run();
+            ended.incrementAndGet();
+        });
+    };
     private final List<List<KafkaRecordBatch<String, byte[]>>> processed = new CopyOnWriteArrayList<>();
     private final CountDownLatch firstMayEnd = new CountDownLatch(1);
     private long nextOffset;
@@ -35,12 +48,12 @@ class BatchLaneTest {
     @AfterEach
     void stop() {
         firstMayEnd.countDown();
-        executor.shutdownNow();
+        pool.shutdownNow();
     }
 
     @Test
     void batchesQueuedWhileOneIsProcessedAreProcessedNextTogetherInOrder() {
-        BatchLane lane = new BatchLane(500, this::firstWaits, executor);
+        BatchLane lane = new BatchLane(500, 2, this::firstWaits, executor);
         KafkaRecordBatch<String, byte[]> first = batch(1);
         KafkaRecordBatch<String, byte[]> second = batch(2);
         KafkaRecordBatch<String, byte[]> third = batch(3);
@@ -53,7 +66,7 @@ class BatchLaneTest {
 
     @Test
     void batchesQueuedTogetherAreProcessedInTurnsOfAtMostMaxRecords() {
-        BatchLane lane = new BatchLane(5, this::firstWaits, executor);
+        BatchLane lane = new BatchLane(5, 2, this::firstWaits, executor);
         KafkaRecordBatch<String, byte[]> first = batch(1);
         KafkaRecordBatch<String, byte[]> second = batch(2);
         KafkaRecordBatch<String, byte[]> third = batch(2);
@@ -67,7 +80,7 @@ class BatchLaneTest {
 
     @Test
     void theNextBatchIsTakenOnlyOnceTheQueuedRecordsFallBelowMaxRecords() {
-        BatchLane lane = new BatchLane(5, this::firstWaits, executor);
+        BatchLane lane = new BatchLane(5, 2, this::firstWaits, executor);
 
         lane.offer(batch(1));
         await().until(() -> processed.size() == 1);
@@ -79,19 +92,67 @@ class BatchLaneTest {
     }
 
     @Test
-    void aLaneWhoseProcessingFailedProcessesNothingMore() throws Exception {
-        BatchLane lane = new BatchLane(500, batches -> {
-            processed.add(batches);
-            throw new IllegalStateException("shutting down");
-        }, executor);
-        KafkaRecordBatch<String, byte[]> first = batch(1);
+    void anotherUsersBatchIsProcessedWhileOneIsProcessed() {
+        BatchLane lane = new BatchLane(500, 2, this::firstWaits, executor);
+        KafkaRecordBatch<String, byte[]> first = batch(1, "alice");
+        KafkaRecordBatch<String, byte[]> second = batch(1, "bob");
 
         lane.offer(first);
         await().until(() -> processed.size() == 1);
-        lane.offer(batch(1));
-        // The executor runs tasks in order: a drain submitted by the second offer would run before this.
-        executor.submit(() -> null).get(10, TimeUnit.SECONDS);
+        lane.offer(second);
 
+        await().until(() -> processed.size() == 2);
+        assertThat(processed).containsExactly(List.of(first), List.of(second));
+    }
+
+    @Test
+    void aBatchWithAUserBeingProcessedWaitsForItAndSoDoesEverythingAfterIt() {
+        BatchLane lane = new BatchLane(500, 2, this::firstWaits, executor);
+        KafkaRecordBatch<String, byte[]> first = batch(1, "alice");
+        KafkaRecordBatch<String, byte[]> second = batch(1, "bob", "alice");
+        KafkaRecordBatch<String, byte[]> third = batch(1, "carol");
+
+        lane.offer(first);
+        await().until(() -> processed.size() == 1);
+        lane.offer(second);
+        lane.offer(third);
+
+        assertThat(started).hasValue(1);
+        firstMayEnd.countDown();
+        await().until(() -> processed.size() == 2);
+        assertThat(processed).containsExactly(List.of(first), List.of(second, third));
+    }
+
+    @Test
+    void atMostMaxInFlightBatchesAreProcessedAtOnce() {
+        CountDownLatch mayEnd = new CountDownLatch(1);
+        BatchLane lane = new BatchLane(500, 2, batches -> {
+            processed.add(batches);
+            awaitQuietly(mayEnd);
+        }, executor);
+
+        lane.offer(batch(1, "alice"));
+        lane.offer(batch(1, "bob"));
+        lane.offer(batch(1, "carol"));
+
+        assertThat(started).hasValue(2);
+        mayEnd.countDown();
+        await().until(() -> processed.size() == 3);
+    }
+
+    @Test
+    void aLaneWhoseProcessingFailedProcessesNothingMore() {
+        BatchLane lane = new BatchLane(500, 2, batches -> {
+            processed.add(batches);
+            throw new IllegalStateException("shutting down");
+        }, executor);
+        KafkaRecordBatch<String, byte[]> first = batch(1, "alice");
+
+        lane.offer(first);
+        await().until(() -> processed.size() == 1 && ended.get() == 1);
+        lane.offer(batch(1, "bob"));
+
+        assertThat(started).hasValue(1);
         assertThat(processed).containsExactly(List.of(first));
     }
 
@@ -106,18 +167,28 @@ class BatchLaneTest {
     private void firstWaits(List<KafkaRecordBatch<String, byte[]>> batches) {
         processed.add(batches);
         if (processed.size() == 1) {
-            try {
-                firstMayEnd.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            awaitQuietly(firstMayEnd);
         }
     }
 
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Records of one user, so that batches made with it are processed one at a time. */
     private KafkaRecordBatch<String, byte[]> batch(int records) {
-        List<ConsumerRecord<String, byte[]>> polled = IntStream.range(0, records)
-                .mapToObj(i -> new ConsumerRecord<>(PARTITION.topic(), PARTITION.partition(), nextOffset++, "user",
-                        new byte[0]))
+        return batch(records, "user");
+    }
+
+    /** Records of these users, one after the other, and the last one's until there are {@code records}. */
+    private KafkaRecordBatch<String, byte[]> batch(int records, String... users) {
+        List<ConsumerRecord<String, byte[]>> polled = IntStream.range(0, Math.max(records, users.length))
+                .mapToObj(i -> new ConsumerRecord<>(PARTITION.topic(), PARTITION.partition(), nextOffset++,
+                        users[Math.min(i, users.length - 1)], new byte[0]))
                 .toList();
         return new IncomingKafkaRecordBatch<>(new ConsumerRecords<>(Map.of(PARTITION, polled)), "wallet-events", -1,
                 null, null, false, false);
