@@ -62,6 +62,10 @@ public class WalletEventConsumer {
         this.health = health;
         this.maxRecords = maxRecords;
         this.maxInFlight = config.consumer().batchesInFlight();
+        if (maxInFlight < 1) {
+            // With none, no batch would ever start: fail the start instead of stalling silently.
+            throw new IllegalArgumentException("wallet.consumer.batches-in-flight must be at least 1");
+        }
     }
 
     // One lane per channel copy (wallet-events$1, $2...): a user's batches are processed one at a time, in
