@@ -32,7 +32,7 @@ final class BatchLane {
     private final int maxInFlight;
     private final Consumer<List<KafkaRecordBatch<String, byte[]>>> process;
     private final Executor executor;
-    private final Deque<KafkaRecordBatch<String, byte[]>> waiting = new ArrayDeque<>();
+    private final Deque<Waiting> waiting = new ArrayDeque<>();
     private final Set<String> busyKeys = new HashSet<>();
     private int waitingRecords;
     private int inFlight;
@@ -53,9 +53,10 @@ final class BatchLane {
      * {@code maxRecords} records (the connector then queues its own polls and pauses its consumer).
      */
     CompletionStage<Void> offer(KafkaRecordBatch<String, byte[]> batch) {
+        Waiting queued = new Waiting(batch, keys(batch));
         CompletableFuture<Void> waitForRoom = null;
         synchronized (this) {
-            waiting.add(batch);
+            waiting.add(queued);
             waitingRecords += batch.getRecords().size();
             startWhatCan();
             if (waitingRecords >= maxRecords) {
@@ -75,15 +76,15 @@ final class BatchLane {
             List<KafkaRecordBatch<String, byte[]>> next = new ArrayList<>();
             Set<String> keys = new HashSet<>();
             int records = 0;
-            for (KafkaRecordBatch<String, byte[]> batch : waiting) {
-                Set<String> batchKeys = keys(batch);
-                if ((!next.isEmpty() && records + batch.getRecords().size() > maxRecords)
-                        || !Collections.disjoint(busyKeys, batchKeys)) {
+            for (Waiting queued : waiting) {
+                int size = queued.batch().getRecords().size();
+                if ((!next.isEmpty() && records + size > maxRecords)
+                        || !Collections.disjoint(busyKeys, queued.keys())) {
                     break;
                 }
-                next.add(batch);
-                keys.addAll(batchKeys);
-                records += batch.getRecords().size();
+                next.add(queued.batch());
+                keys.addAll(queued.keys());
+                records += size;
             }
             if (next.isEmpty()) {
                 return;
@@ -122,6 +123,10 @@ final class BatchLane {
         if (freed != null) {
             freed.complete(null);
         }
+    }
+
+    /** Computed once, when offered: a batch may be looked at many times while it waits behind a busy user. */
+    private record Waiting(KafkaRecordBatch<String, byte[]> batch, Set<String> keys) {
     }
 
     private static Set<String> keys(KafkaRecordBatch<String, byte[]> batch) {
