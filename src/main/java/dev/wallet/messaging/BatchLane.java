@@ -10,7 +10,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.function.Consumer;
+import java.util.function.Function;
 
 import io.quarkus.logging.Log;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
@@ -19,7 +19,8 @@ import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 /**
  * The batches of one channel copy (one consumer, so its partitions), started in order. Up to {@code maxInFlight}
  * are processed at once, as long as they share no record key (a userId): a user's events are processed one batch
- * at a time, in order, while another user's do not wait for them. The batches that queued up meanwhile start as
+ * at a time, in order, while another user's do not wait for them. A batch's users are free for their next batch
+ * once its processing returns, while it still holds its place until its stage completes (its records written). The batches that queued up meanwhile start as
  * one, up to {@code maxRecords} records. Each processing pays a few DynamoDB round trips whatever its size: a
  * consumer that fell behind for a moment (a pause, a slow request) catches up in one of them instead of one per
  * poll.
@@ -30,7 +31,7 @@ final class BatchLane {
 
     private final int maxRecords;
     private final int maxInFlight;
-    private final Consumer<List<KafkaRecordBatch<String, byte[]>>> process;
+    private final Function<List<KafkaRecordBatch<String, byte[]>>, CompletionStage<Void>> process;
     private final Executor executor;
     private final Deque<Waiting> waiting = new ArrayDeque<>();
     private final Set<String> busyKeys = new HashSet<>();
@@ -39,9 +40,12 @@ final class BatchLane {
     private boolean failed;
     private CompletableFuture<Void> room;
 
-    /** {@code process} returns once the batches are processed, or throws to stop this lane for good. */
-    BatchLane(int maxRecords, int maxInFlight, Consumer<List<KafkaRecordBatch<String, byte[]>>> process,
-            Executor executor) {
+    /**
+     * {@code process} returns once the next batch of the same users may start, and its stage completes once the
+     * batches are done; either may fail, to stop this lane for good.
+     */
+    BatchLane(int maxRecords, int maxInFlight,
+            Function<List<KafkaRecordBatch<String, byte[]>>, CompletionStage<Void>> process, Executor executor) {
         this.maxRecords = maxRecords;
         this.maxInFlight = maxInFlight;
         this.process = process;
@@ -98,21 +102,41 @@ final class BatchLane {
     }
 
     private void run(List<KafkaRecordBatch<String, byte[]>> batches, Set<String> keys) {
+        CompletionStage<Void> done;
         try {
-            process.accept(batches);
+            done = process.apply(batches);
         } catch (RuntimeException e) {
             // Its keys stay busy and nothing more starts: a later batch of these users must not be processed
             // before this one.
-            Log.infof("A batch lane stopped, its batches are left unacknowledged for their next owner: %s", e);
-            synchronized (this) {
-                failed = true;
-            }
+            stop(e);
             return;
         }
-        CompletableFuture<Void> freed;
         synchronized (this) {
             busyKeys.removeAll(keys);
-            inFlight--;
+        }
+        startNext();
+        done.whenComplete((ignored, e) -> {
+            if (e == null) {
+                synchronized (this) {
+                    inFlight--;
+                }
+                startNext();
+            } else {
+                stop(e);
+            }
+        });
+    }
+
+    private void stop(Throwable e) {
+        Log.infof("A batch lane stopped, its batches are left unacknowledged for their next owner: %s", e);
+        synchronized (this) {
+            failed = true;
+        }
+    }
+
+    private void startNext() {
+        CompletableFuture<Void> freed;
+        synchronized (this) {
             startWhatCan();
             freed = waitingRecords < maxRecords ? room : null;
             if (freed != null) {

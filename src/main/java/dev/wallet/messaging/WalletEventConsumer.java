@@ -31,6 +31,7 @@ import dev.wallet.RejectionReason;
 import dev.wallet.WalletEvent;
 import dev.wallet.WalletEventParser;
 import dev.wallet.config.WalletConfig;
+import dev.wallet.store.Recording;
 import dev.wallet.store.WalletStore;
 
 /**
@@ -87,7 +88,9 @@ public class WalletEventConsumer {
     // A failure (DynamoDB or Kafka down, throttled) is retried with backoff for as long as it lasts: skipping
     // the batches would lose money. Retrying is safe because processing an event again only re-publishes its
     // first outcome. Once shutting down, failed batches are left unacknowledged: their next owner processes them.
-    private void process(List<KafkaRecordBatch<String, byte[]>> batches) {
+    // Returns once the wallets are written and the outcomes published, when the next batch of these users may
+    // start; the stage completes once the records are written too, and the batches are acknowledged.
+    private CompletionStage<Void> process(List<KafkaRecordBatch<String, byte[]>> batches) {
         List<ConsumerRecord<String, byte[]>> sources = new ArrayList<>();
         Set<TopicPartition> partitions = new HashSet<>();
         for (KafkaRecordBatch<String, byte[]> batch : batches) {
@@ -95,15 +98,24 @@ public class WalletEventConsumer {
             poll.getRecords().forEach(sources::add);
             partitions.addAll(poll.partitions());
         }
-        Uni.createFrom().voidItem().invoke(() -> apply(sources))
+        Recording recording = Uni.createFrom().item(() -> apply(sources))
                 // Retries are resubscribed from a timer thread, which must not block: back to a worker.
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .onFailure().invoke(e -> failed(batches, sources.size(), partitions, e))
                 .onFailure(e -> !stopping).retry().withBackOff(FIRST_RETRY, LONGEST_RETRY).indefinitely()
                 .await().indefinitely();
-        health.progressed(batches);
-        batches.forEach(KafkaRecordBatch::ack);
-        Log.debugf("%d records of %d polls processed", sources.size(), batches.size());
+        // A failed records write is retried alone: the wallets hold its events meanwhile, and the next batch of
+        // these users waits for it before writing theirs.
+        return Uni.createFrom().completionStage(recording::write)
+                .onFailure().invoke(e -> failed(batches, sources.size(), partitions, e))
+                .onFailure(e -> !stopping).retry().withBackOff(FIRST_RETRY, LONGEST_RETRY).indefinitely()
+                .onFailure().invoke(recording::abandon)
+                .invoke(() -> {
+                    health.progressed(batches);
+                    batches.forEach(KafkaRecordBatch::ack);
+                    Log.debugf("%d records of %d polls processed", sources.size(), batches.size());
+                })
+                .subscribeAsCompletionStage();
     }
 
     @SuppressWarnings("unchecked")
@@ -118,9 +130,10 @@ public class WalletEventConsumer {
 
     /**
      * Rejects invalid records here and applies the valid ones together, then publishes every record's outcome in
-     * order: once the wallets are written, while the store writes the events' records.
+     * order: once the wallets are written, while the store writes the events' records, which may go on after this
+     * returned.
      */
-    private void apply(List<ConsumerRecord<String, byte[]>> sources) {
+    private Recording apply(List<ConsumerRecord<String, byte[]>> sources) {
         Outcome[] outcomes = new Outcome[sources.size()];
         List<WalletEvent> events = new ArrayList<>(sources.size());
         List<Integer> positions = new ArrayList<>(sources.size());
@@ -134,7 +147,7 @@ public class WalletEventConsumer {
                         e.getMessage(), null);
             }
         }
-        store.apply(events, applied -> {
+        return store.apply(events, applied -> {
             for (int i = 0; i < applied.size(); i++) {
                 outcomes[positions.get(i)] = applied.get(i);
             }

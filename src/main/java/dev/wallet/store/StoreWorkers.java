@@ -4,10 +4,12 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Priority;
@@ -62,36 +64,39 @@ public class StoreWorkers {
             // Nothing to overlap: the caller's own thread does it.
             return Collections.singletonList(call(tasks.get(0)));
         }
-        return all(tasks, () -> {
-        });
-    }
-
-    /**
-     * Runs every task, all at once, while the calling thread runs {@code meanwhile}; returns the tasks' results in
-     * order once all of them and {@code meanwhile} ended, or throws the first failure ({@code meanwhile}'s first,
-     * a task's suppressed in it). A stopping service refuses new tasks: then {@code meanwhile} does not run, and
-     * the tasks already submitted are still waited for.
-     */
-    <T> List<T> all(List<Callable<T>> tasks, Runnable meanwhile) {
         List<Future<T>> futures = new ArrayList<>(tasks.size());
-        Throwable failure = null;
+        RuntimeException failure = null;
         try {
             for (Callable<T> task : tasks) {
                 futures.add(executor.submit(task));
             }
-            meanwhile.run();
-        } catch (RuntimeException | Error e) {
+        } catch (RejectedExecutionException e) {
+            // A stopping service refuses new tasks: the ones already submitted are still waited for.
             failure = e;
         }
         List<T> results = new ArrayList<>(tasks.size());
         failure = awaitAll(futures, results, failure);
-        if (failure instanceof Error error) {
-            throw error;
-        }
         if (failure != null) {
-            throw (RuntimeException) failure;
+            throw failure;
         }
         return results;
+    }
+
+    /**
+     * Starts every task at once; completes once every task ended, failed with a failure of one of them if any. A
+     * stopping service refuses new tasks: then it fails, once the tasks already started ended.
+     */
+    CompletableFuture<Void> start(List<Callable<Void>> tasks) {
+        CompletableFuture<?>[] started = new CompletableFuture<?>[tasks.size()];
+        for (int i = 0; i < tasks.size(); i++) {
+            Callable<Void> task = tasks.get(i);
+            try {
+                started[i] = CompletableFuture.runAsync(() -> call(task), executor);
+            } catch (RejectedExecutionException e) {
+                started[i] = CompletableFuture.failedFuture(e);
+            }
+        }
+        return CompletableFuture.allOf(started);
     }
 
     /**
@@ -100,7 +105,8 @@ public class StoreWorkers {
      * while some of its writes still run would race with itself. Only an interrupt (the service stopping) ends
      * the wait sooner, cancelling the tasks: that batch is not acknowledged, and its next owner does it all again.
      */
-    private static <T> Throwable awaitAll(List<Future<T>> futures, List<T> results, Throwable failure) {
+    private static <T> RuntimeException awaitAll(List<Future<T>> futures, List<T> results,
+            RuntimeException failure) {
         RuntimeException taskFailure = null;
         for (Future<T> future : futures) {
             try {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -40,13 +41,15 @@ import dev.wallet.config.WalletConfig;
  * keeps those events' outcomes in the wallet item ({@code last_run}); the users' writes go 25 per request
  * ({@link WalletWrites}), and a user whose wallet moved meanwhile is read and decided again;</li>
  * <li>one BatchWriteItem per 25 records stores each outcome under its eventId, while the caller publishes the
- * outcomes.</li>
+ * outcomes, and after {@link #apply} returned ({@link Recording}).</li>
  * </ol>
  * A crash between 2 and 3 loses nothing, and changes no outcome already published: the redelivered events of a
  * wallet write are found in its {@code last_run}; a user's run of rejections only, which writes no wallet, is
  * decided again against the same wallet (its user's later events wait behind it in the partition, and
  * {@link #stillAt} checks the version), as conflicts, which are never recorded, always are. The caller must not
- * process another batch with events of the same users before this one returned.
+ * process another batch with events of the same users before this one returned, and must acknowledge a batch only
+ * once its records are written. The next batch of its users may be read and decided meanwhile: it finds those
+ * records among the {@link PendingRecords}, and writes no wallet before they are written.
  */
 @ApplicationScoped
 public class WalletStore {
@@ -60,6 +63,7 @@ public class WalletStore {
     private final WalletCache cache;
     private final WalletWrites writes;
     private final Duration retention;
+    private final PendingRecords pending = new PendingRecords();
 
     WalletStore(DynamoDbClient dynamo, WalletRequests requests, StoreWorkers workers, StoreMetrics metrics,
             WalletCache cache, WalletWrites writes, WalletConfig config) {
@@ -75,12 +79,12 @@ public class WalletStore {
     /**
      * The outcome of each event, in the order given: decided now, or whatever it was the first time it came.
      * {@code whileRecording} gets them once the wallets are written, and runs while their records are written;
-     * this returns once both are done.
+     * this returns once it ran, with the records' write still in progress, or throws once that write ended.
      */
-    public List<Outcome> apply(List<WalletEvent> events, Consumer<List<Outcome>> whileRecording) {
+    public Recording apply(List<WalletEvent> events, Consumer<List<Outcome>> whileRecording) {
         if (events.isEmpty()) {
             whileRecording.accept(List.of());
-            return List.of();
+            return Recording.done(List.of());
         }
         Map<String, WalletEvent> firsts = new LinkedHashMap<>();
         Map<String, List<WalletEvent>> byUser = new LinkedHashMap<>();
@@ -89,12 +93,14 @@ public class WalletStore {
                 byUser.computeIfAbsent(event.userId(), user -> new ArrayList<>()).add(event);
             }
         }
-        Snapshot snapshot = read(byUser.keySet(), firsts.keySet());
+        PendingRecords.Earlier earlier = pending.earlier(byUser.keySet(), firsts.keySet());
+        Snapshot snapshot = read(byUser.keySet(), firsts.keySet(), earlier.records());
         Instant now = Instant.now();
         List<Attempt> attempts = workers.all(byUser.values().stream()
                 .<Callable<Attempt>> map(run -> () -> attempt(run, snapshot, now)).toList());
         Map<String, Run> runs = new HashMap<>();
         attempts.stream().filter(Attempt::writes).forEach(attempt -> runs.put(attempt.userId(), attempt.run()));
+        earlier.awaitWritten();
         Set<String> moved = writes.writeAll(runs);
         Map<String, Known> known = new HashMap<>();
         List<Callable<Map<String, Known>>> again = new ArrayList<>();
@@ -107,15 +113,28 @@ public class WalletStore {
         }
         workers.all(again).forEach(known::putAll);
         Instant expiresAt = now.plus(retention);
-        List<Map<String, AttributeValue>> records = firsts.values().stream()
-                .filter(first -> known.get(first.eventId()).unrecorded(first))
-                .map(first -> WalletRequests.record(first, known.get(first.eventId()).outcomeOf(first), expiresAt))
-                .toList();
+        Map<String, Map<String, AttributeValue>> records = new LinkedHashMap<>();
+        firsts.values().stream().filter(first -> known.get(first.eventId()).unrecorded(first))
+                .forEach(first -> records.put(first.eventId(),
+                        WalletRequests.record(first, known.get(first.eventId()).outcomeOf(first), expiresAt)));
         List<Outcome> outcomes = events.stream().map(event -> known.get(event.eventId()).outcomeOf(event)).toList();
+        if (records.isEmpty()) {
+            whileRecording.accept(outcomes);
+            return Recording.done(outcomes);
+        }
         // The records only matter to a later delivery of these events: until they are written, it decides them
         // as they were decided here (see the class's comment).
-        record(records, () -> whileRecording.accept(outcomes));
-        return outcomes;
+        Recording recording = new Recording(outcomes, records, byUser.keySet(), this::record, pending);
+        pending.add(recording);
+        try {
+            recording.start();
+            whileRecording.accept(outcomes);
+        } catch (RuntimeException | Error e) {
+            // The batch will be processed again: it must not find these records pending, nor race with their write.
+            recording.abandonOnceEnded(e);
+            throw e;
+        }
+        return recording;
     }
 
     /**
@@ -193,10 +212,16 @@ public class WalletStore {
     // (a wallet write replaces last_run only once those events are recorded), so an event missing from both
     // reads was not applied before the wallet read; if another writer applies it later, the wallet write
     // of this batch fails on the version and everything is read again. A cached wallet is a wallet read (or
-    // written) earlier still: the same holds. A run of rejections only writes nothing: see stillAt.
+    // written) earlier still: the same holds. A run of rejections only writes nothing: see stillAt. The records
+    // this instance is still writing are looked up before either read: one no longer pending by then is in the
+    // table for the read to find.
 
-    /** Reads the wallets not cached, then the records, with every chunk of a table in flight at once. */
-    private Snapshot read(Collection<String> userIds, Collection<String> eventIds) {
+    /**
+     * Reads the wallets not cached, then the records, with every chunk of a table in flight at once; the records
+     * still being written ({@code pending}) count as read.
+     */
+    private Snapshot read(Collection<String> userIds, Collection<String> eventIds,
+            Map<String, Map<String, AttributeValue>> pending) {
         Map<String, Wallet> cached = new HashMap<>();
         List<String> missing = new ArrayList<>();
         for (String userId : userIds) {
@@ -208,7 +233,9 @@ public class WalletStore {
             }
         }
         List<BatchGetItemResponse> wallets = workers.all(reads(missing, List.of()));
-        return snapshot(cached, missing, wallets, workers.all(reads(List.of(), eventIds)));
+        Snapshot snapshot = snapshot(cached, missing, wallets, workers.all(reads(List.of(), eventIds)));
+        pending.forEach(snapshot.records()::putIfAbsent);
+        return snapshot;
     }
 
     /** Reads one chunk after the other on the calling thread, none from the cache. */
@@ -270,14 +297,14 @@ public class WalletStore {
         throw new IllegalStateException("DynamoDB left keys unprocessed " + MAX_ATTEMPTS + " times; retrying");
     }
 
-    private void record(List<Map<String, AttributeValue>> records, Runnable meanwhile) {
+    private CompletableFuture<Void> record(List<Map<String, AttributeValue>> records) {
         List<Callable<Void>> writes = new ArrayList<>();
         for (int start = 0; start < records.size(); start += WalletRequests.MAX_WRITE_ITEMS) {
             BatchWriteItemRequest request = requests.record(
                     records.subList(start, Math.min(records.size(), start + WalletRequests.MAX_WRITE_ITEMS)));
             writes.add(() -> writeAll(request));
         }
-        workers.all(writes, meanwhile);
+        return workers.start(writes);
     }
 
     private Void writeAll(BatchWriteItemRequest request) {

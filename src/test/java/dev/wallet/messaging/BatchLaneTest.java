@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -25,11 +26,12 @@ import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 
 /**
  * How one consumer's batches are handed to processing: in order, a user's one at a time, other users' alongside,
- * those that queued up together.
+ * those that queued up together, each holding its place until it is done.
  */
 class BatchLaneTest {
 
     private static final TopicPartition PARTITION = new TopicPartition("wallet-events", 0);
+    private static final CompletionStage<Void> DONE = CompletableFuture.completedFuture(null);
 
     private final ExecutorService pool = Executors.newCachedThreadPool();
     private final AtomicInteger started = new AtomicInteger();
@@ -129,6 +131,7 @@ class BatchLaneTest {
         BatchLane lane = new BatchLane(500, 2, batches -> {
             processed.add(batches);
             awaitQuietly(mayEnd);
+            return DONE;
         }, executor);
 
         lane.offer(batch(1, "alice"));
@@ -138,6 +141,47 @@ class BatchLaneTest {
         assertThat(started).hasValue(2);
         mayEnd.countDown();
         await().until(() -> processed.size() == 3);
+    }
+
+    @Test
+    void aBatchsUsersAreFreeOnceItReturnedWhileItHoldsItsPlaceUntilItsStageCompletes() {
+        List<CompletableFuture<Void>> stages = new CopyOnWriteArrayList<>();
+        BatchLane lane = new BatchLane(500, 2, batches -> {
+            processed.add(batches);
+            CompletableFuture<Void> stage = new CompletableFuture<>();
+            stages.add(stage);
+            return stage;
+        }, executor);
+        KafkaRecordBatch<String, byte[]> first = batch(1, "alice");
+        KafkaRecordBatch<String, byte[]> second = batch(1, "alice");
+        KafkaRecordBatch<String, byte[]> third = batch(1, "bob");
+
+        lane.offer(first);
+        await().until(() -> processed.size() == 1);
+        lane.offer(second);
+        await().until(() -> processed.size() == 2);
+        lane.offer(third);
+
+        assertThat(started).hasValue(2);
+        stages.get(0).complete(null);
+        await().until(() -> processed.size() == 3);
+        assertThat(processed).containsExactly(List.of(first), List.of(second), List.of(third));
+    }
+
+    @Test
+    void aLaneWhoseBatchFailedAfterReturningProcessesNothingMore() {
+        BatchLane lane = new BatchLane(500, 2, batches -> {
+            processed.add(batches);
+            return CompletableFuture.failedFuture(new IllegalStateException("shutting down"));
+        }, executor);
+        KafkaRecordBatch<String, byte[]> first = batch(1, "alice");
+
+        lane.offer(first);
+        await().until(() -> processed.size() == 1 && ended.get() == 1);
+        lane.offer(batch(1, "bob"));
+
+        assertThat(started).hasValue(1);
+        assertThat(processed).containsExactly(List.of(first));
     }
 
     @Test
@@ -164,11 +208,12 @@ class BatchLaneTest {
         firstMayEnd.countDown();
     }
 
-    private void firstWaits(List<KafkaRecordBatch<String, byte[]>> batches) {
+    private CompletionStage<Void> firstWaits(List<KafkaRecordBatch<String, byte[]>> batches) {
         processed.add(batches);
         if (processed.size() == 1) {
             awaitQuietly(firstMayEnd);
         }
+        return DONE;
     }
 
     private static void awaitQuietly(CountDownLatch latch) {

@@ -2,6 +2,7 @@ package dev.wallet.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -11,6 +12,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import org.junit.jupiter.api.AfterAll;
@@ -66,6 +73,13 @@ class WalletStoreTest {
                 new WalletWrites(dynamo, requests, workers, metrics, cache), config);
     }
 
+    /** Applies them as the service does, and returns their outcomes once their records are written. */
+    private static List<Outcome> applied(WalletStore instance, List<WalletEvent> batch) {
+        Recording recording = instance.apply(batch, NOT_PUBLISHED);
+        recording.write().toCompletableFuture().join();
+        return recording.outcomes();
+    }
+
     @AfterAll
     static void stopDynamoDb() {
         workers.stop();
@@ -77,8 +91,7 @@ class WalletStoreTest {
     void eventsOfOneUserInABatchAreJudgedInOrderAndWrittenOnce() {
         double writesBefore = walletWrites();
 
-        List<Outcome> outcomes = store.apply(List.of(credit("10"), debit("15"), credit("10"), debit("15")),
-                NOT_PUBLISHED);
+        List<Outcome> outcomes = applied(store, List.of(credit("10"), debit("15"), credit("10"), debit("15")));
 
         assertThat(outcomes.get(0)).isInstanceOfSatisfying(Outcome.Applied.class, applied -> {
             assertThat(applied.balance()).isEqualByComparingTo("10");
@@ -99,12 +112,12 @@ class WalletStoreTest {
     @Test
     void batchRedeliveredAfterACrashBeforeItsRecordsGetsTheOutcomesKeptInTheWallet() {
         List<WalletEvent> batch = List.of(credit("10"), debit("4"), debit("50"));
-        List<Outcome> first = store.apply(batch, NOT_PUBLISHED);
+        List<Outcome> first = applied(store, batch);
         // The crash: the wallet was written, the records of its events never were.
         batch.forEach(WalletStoreTest::deleteRecord);
         double writesBefore = walletWrites();
 
-        List<Outcome> again = newInstance().apply(batch, NOT_PUBLISHED);
+        List<Outcome> again = applied(newInstance(), batch);
 
         assertThat(again).usingRecursiveComparison().isEqualTo(first);
         assertThat(walletWrites()).isEqualTo(writesBefore);
@@ -129,21 +142,59 @@ class WalletStoreTest {
         assertThat(batch).allSatisfy(event -> assertThat(record(event)).isNotEmpty());
         double writesBefore = walletWrites();
         // The batch comes again, as a failed batch does: the same outcomes, nothing applied twice.
-        assertThat(newInstance().apply(batch, NOT_PUBLISHED)).usingRecursiveComparison()
+        assertThat(applied(newInstance(), batch)).usingRecursiveComparison()
                 .isEqualTo(published.get(0));
         assertThat(walletWrites()).isEqualTo(writesBefore);
         assertWallet("6", 2);
     }
 
     @Test
+    void nextBatchDecidedWhileTheRecordsBeforeItAreWrittenKeepsTheirOutcomesAndWritesItsWalletAfterThem() {
+        RecordsHeld held = new RecordsHeld();
+        WalletStore instance = held.instance();
+        applied(instance, List.of(credit("10")));
+        WalletEvent overdraft = debit("50");
+        held.hold();
+        Recording first = instance.apply(List.of(overdraft), NOT_PUBLISHED);
+
+        // The rejection's record is not written yet, and no wallet write keeps it: only the instance knows it.
+        CompletableFuture<List<Outcome>> next = CompletableFuture
+                .supplyAsync(() -> instance.apply(List.of(credit("100"), overdraft), NOT_PUBLISHED).outcomes());
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !next.isDone());
+        assertWallet("10", 1);
+        held.release();
+
+        assertThat(next.join().get(1)).usingRecursiveComparison().isEqualTo(first.outcomes().get(0));
+        assertWallet("110", 2);
+    }
+
+    @Test
+    void nextBatchWaitingForRecordsThatAreGivenUpFailsInsteadOfWritingItsWallet() {
+        RecordsHeld held = new RecordsHeld();
+        WalletStore instance = held.instance();
+        applied(instance, List.of(credit("10")));
+        held.hold();
+        Recording first = instance.apply(List.of(credit("5")), NOT_PUBLISHED);
+        CompletableFuture<Recording> next = CompletableFuture
+                .supplyAsync(() -> instance.apply(List.of(credit("1")), NOT_PUBLISHED));
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !next.isDone());
+
+        first.abandon(new IllegalStateException("the service is stopping"));
+
+        assertThat(next).failsWithin(Duration.ofSeconds(5));
+        assertWallet("15", 2);
+        held.release();
+    }
+
+    @Test
     void rejectionsPublishedBeforeTheirRecordsAreDecidedTheSameWayAfterACrash() {
-        store.apply(List.of(credit("10")), NOT_PUBLISHED);
+        applied(store, List.of(credit("10")));
         List<WalletEvent> batch = List.of(debit("50"), debit("11"));
-        List<Outcome> published = store.apply(batch, NOT_PUBLISHED);
+        List<Outcome> published = applied(store, batch);
         // The crash: the rejections went out, their records were never written, and no wallet write keeps them.
         batch.forEach(WalletStoreTest::deleteRecord);
 
-        List<Outcome> again = newInstance().apply(batch, NOT_PUBLISHED);
+        List<Outcome> again = applied(newInstance(), batch);
 
         assertThat(published).allSatisfy(outcome -> assertThat(outcome).isInstanceOfSatisfying(
                 Outcome.Rejected.class, rejected -> assertThat(rejected.reason())
@@ -155,15 +206,15 @@ class WalletStoreTest {
     @Test
     void eventOnlyInTheLastWriteIsRecordedOnceBeforeANewWriteReplacesIt() {
         WalletEvent crashed = credit("10");
-        Outcome first = store.apply(List.of(crashed), NOT_PUBLISHED).get(0);
+        Outcome first = applied(store, List.of(crashed)).get(0);
         deleteRecord(crashed);
         double recordUnits = recordWriteUnits();
 
-        List<Outcome> outcomes = newInstance().apply(List.of(crashed, credit("5")), NOT_PUBLISHED);
+        List<Outcome> outcomes = applied(newInstance(), List.of(crashed, credit("5")));
 
         assertThat(outcomes.get(0)).usingRecursiveComparison().isEqualTo(first);
         assertWallet("15", 2);
-        assertThat(store.apply(List.of(crashed), NOT_PUBLISHED).get(0)).usingRecursiveComparison()
+        assertThat(applied(store, List.of(crashed)).get(0)).usingRecursiveComparison()
                 .isEqualTo(first);
         // One record each for the recovered event and the new one: nothing written twice.
         assertThat(recordWriteUnits() - recordUnits).isEqualTo(2);
@@ -177,7 +228,7 @@ class WalletStoreTest {
         WalletEvent other = new WalletEvent(credit.eventId(), user, EventType.DEBIT, new BigDecimal("3"),
                 Instant.now());
 
-        List<Outcome> outcomes = store.apply(List.of(credit, sameAgain, other), NOT_PUBLISHED);
+        List<Outcome> outcomes = applied(store, List.of(credit, sameAgain, other));
 
         assertThat(outcomes.get(1)).isSameAs(outcomes.get(0));
         assertThat(outcomes.get(2)).isInstanceOfSatisfying(Outcome.Rejected.class,
@@ -188,30 +239,30 @@ class WalletStoreTest {
     @Test
     void copyAfterAConflictInOneBatchGetsTheFirstUsesOutcome() {
         WalletEvent original = debit("7");
-        Outcome first = store.apply(List.of(original), NOT_PUBLISHED).get(0);
+        Outcome first = applied(store, List.of(original)).get(0);
         WalletEvent conflicting = new WalletEvent(original.eventId(), user, EventType.DEBIT, new BigDecimal("8"),
                 Instant.now());
 
-        List<Outcome> outcomes = store.apply(List.of(conflicting, original), NOT_PUBLISHED);
+        List<Outcome> outcomes = applied(store, List.of(conflicting, original));
 
         assertThat(outcomes.get(0)).isInstanceOfSatisfying(Outcome.Rejected.class,
                 rejected -> assertThat(rejected.reason()).isEqualTo(RejectionReason.EVENT_ID_CONFLICT));
         assertThat(outcomes.get(1)).usingRecursiveComparison().isEqualTo(first);
-        assertThat(store.apply(List.of(original), NOT_PUBLISHED).get(0)).usingRecursiveComparison()
+        assertThat(applied(store, List.of(original)).get(0)).usingRecursiveComparison()
                 .isEqualTo(first);
     }
 
     @Test
     void eventIdOfTheLastWriteReusedForAnotherAmountConflictsAndLeavesTheOriginalRecorded() {
         WalletEvent original = credit("10");
-        Outcome first = store.apply(List.of(original), NOT_PUBLISHED).get(0);
+        Outcome first = applied(store, List.of(original)).get(0);
         deleteRecord(original);
         WalletEvent reused = new WalletEvent(original.eventId(), user, EventType.CREDIT, new BigDecimal("11"),
                 Instant.now());
 
-        assertThat(store.apply(List.of(reused), NOT_PUBLISHED).get(0)).isInstanceOfSatisfying(Outcome.Rejected.class,
+        assertThat(applied(store, List.of(reused)).get(0)).isInstanceOfSatisfying(Outcome.Rejected.class,
                 rejected -> assertThat(rejected.reason()).isEqualTo(RejectionReason.EVENT_ID_CONFLICT));
-        assertThat(store.apply(List.of(original), NOT_PUBLISHED).get(0)).usingRecursiveComparison()
+        assertThat(applied(store, List.of(original)).get(0)).usingRecursiveComparison()
                 .isEqualTo(first);
         assertWallet("10", 1);
     }
@@ -221,17 +272,17 @@ class WalletStoreTest {
         dynamo.putItem(r -> r.tableName("wallet").item(Map.of("user_id", AttributeValue.fromS(user),
                 "balance", AttributeValue.fromN("10"), "version", AttributeValue.fromN("0"))));
 
-        assertThat(store.apply(List.of(debit("4")), NOT_PUBLISHED).get(0)).isInstanceOf(Outcome.Applied.class);
+        assertThat(applied(store, List.of(debit("4"))).get(0)).isInstanceOf(Outcome.Applied.class);
 
         assertWallet("6", 1);
     }
 
     @Test
     void nextBatchOfAUserReadsOnlyTheRecordsItsWalletCached() {
-        store.apply(List.of(credit("10")), NOT_PUBLISHED);
+        applied(store, List.of(credit("10")));
         double reads = requests("BatchGetItem");
 
-        store.apply(List.of(credit("5")), NOT_PUBLISHED);
+        applied(store, List.of(credit("5")));
 
         assertThat(requests("BatchGetItem") - reads).isEqualTo(1);
         assertWallet("15", 2);
@@ -239,10 +290,10 @@ class WalletStoreTest {
 
     @Test
     void creditOnAWalletAnotherInstanceMovedSinceItWasCachedIsWrittenOnTheWalletAsItIs() {
-        store.apply(List.of(credit("10")), NOT_PUBLISHED);
-        newInstance().apply(List.of(credit("100")), NOT_PUBLISHED);
+        applied(store, List.of(credit("10")));
+        applied(newInstance(), List.of(credit("100")));
 
-        assertThat(store.apply(List.of(credit("1")), NOT_PUBLISHED).get(0))
+        assertThat(applied(store, List.of(credit("1"))).get(0))
                 .isInstanceOfSatisfying(Outcome.Applied.class, applied -> assertThat(applied.version()).isEqualTo(3));
 
         assertWallet("111", 3);
@@ -250,24 +301,24 @@ class WalletStoreTest {
 
     @Test
     void debitTheCachedWalletCouldNotPayIsJudgedOnTheWalletAsItIs() {
-        store.apply(List.of(credit("10")), NOT_PUBLISHED);
-        newInstance().apply(List.of(credit("100")), NOT_PUBLISHED);
+        applied(store, List.of(credit("10")));
+        applied(newInstance(), List.of(credit("100")));
 
-        assertThat(store.apply(List.of(debit("50")), NOT_PUBLISHED).get(0)).isInstanceOf(Outcome.Applied.class);
+        assertThat(applied(store, List.of(debit("50"))).get(0)).isInstanceOf(Outcome.Applied.class);
 
         assertWallet("60", 3);
     }
 
     @Test
     void debitFundedByACreditAnotherInstanceRecordedIsNotRejectedOnTheWalletBeforeIt() {
-        store.apply(List.of(credit("10")), NOT_PUBLISHED);
+        applied(store, List.of(credit("10")));
         WalletEvent funding = credit("100");
-        newInstance().apply(List.of(funding), NOT_PUBLISHED);
+        applied(newInstance(), List.of(funding));
         WalletEvent debit = debit("50");
 
         // The credit is found recorded, so only the debit is new: judged on the wallet without the credit, it
         // would be rejected, and a rejection writes nothing that a version condition could catch.
-        List<Outcome> outcomes = store.apply(List.of(funding, debit), NOT_PUBLISHED);
+        List<Outcome> outcomes = applied(store, List.of(funding, debit));
 
         assertThat(outcomes.get(1)).isInstanceOfSatisfying(Outcome.Applied.class,
                 applied -> assertThat(applied.balance()).isEqualByComparingTo("60"));
@@ -276,11 +327,11 @@ class WalletStoreTest {
 
     @Test
     void rejectionOnAnUnchangedWalletCostsOneVersionReadAndNoWrite() {
-        store.apply(List.of(credit("10")), NOT_PUBLISHED);
+        applied(store, List.of(credit("10")));
         double writes = walletWrites();
         double versionReads = requests("GetItem");
 
-        assertThat(store.apply(List.of(debit("50")), NOT_PUBLISHED).get(0))
+        assertThat(applied(store, List.of(debit("50"))).get(0))
                 .isInstanceOfSatisfying(Outcome.Rejected.class,
                         rejected -> assertThat(rejected.reason()).isEqualTo(RejectionReason.INSUFFICIENT_FUNDS));
 
@@ -300,7 +351,7 @@ class WalletStoreTest {
         double reads = requests("BatchGetItem");
         double records = requests("BatchWriteItem");
 
-        assertThat(store.apply(batch, NOT_PUBLISHED)).allMatch(Outcome.Applied.class::isInstance);
+        assertThat(applied(store, batch)).allMatch(Outcome.Applied.class::isInstance);
 
         // 250 wallet writes, 25 per request: 10; 250 wallets, then 250 event records, 100 keys per read: 3 + 3;
         // 250 records: 10 writes of 25.
@@ -349,6 +400,69 @@ class WalletStoreTest {
 
             assertThat(WalletRequests.writeUnits(record)).as("eventId of %d characters", event.eventId().length())
                     .isEqualTo((int) reported);
+        }
+    }
+
+    /** An instance whose records writes can be held back, as DynamoDB answering slowly would. */
+    private static final class RecordsHeld {
+
+        private final ExecutorService pool = Executors.newCachedThreadPool();
+        private volatile CountDownLatch gate = new CountDownLatch(0);
+
+        WalletStore instance() {
+            StoreWorkers held = new StoreWorkers(4, new AbstractExecutorService() {
+                // Only the records go through it: one user's reads and wallet writes run on the caller's thread.
+                @Override
+                public void execute(Runnable command) {
+                    CountDownLatch current = gate;
+                    pool.execute(() -> {
+                        try {
+                            current.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        command.run();
+                    });
+                }
+
+                @Override
+                public void shutdown() {
+                    pool.shutdown();
+                }
+
+                @Override
+                public List<Runnable> shutdownNow() {
+                    return pool.shutdownNow();
+                }
+
+                @Override
+                public boolean isShutdown() {
+                    return pool.isShutdown();
+                }
+
+                @Override
+                public boolean isTerminated() {
+                    return pool.isTerminated();
+                }
+
+                @Override
+                public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+                    return pool.awaitTermination(timeout, unit);
+                }
+            });
+            StoreMetrics metrics = new StoreMetrics(registry);
+            WalletCache cache = new WalletCache(config, new SimpleMeterRegistry());
+            return new WalletStore(dynamo, requests, held, metrics, cache,
+                    new WalletWrites(dynamo, requests, held, metrics, cache), config);
+        }
+
+        void hold() {
+            gate = new CountDownLatch(1);
+        }
+
+        void release() {
+            gate.countDown();
+            pool.shutdown();
         }
     }
 

@@ -1,0 +1,100 @@
+package dev.wallet.store;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+import dev.wallet.Outcome;
+
+/**
+ * A batch's outcomes, and the records of them being written after its wallets. Until the records are written, a
+ * later batch of the same users finds them here rather than in the events table, and waits for them before it
+ * writes a wallet ({@link PendingRecords}). The batch may be acknowledged only once they are written.
+ */
+public final class Recording {
+
+    private final List<Outcome> outcomes;
+    private final Map<String, Map<String, AttributeValue>> records;
+    private final Set<String> userIds;
+    private final Function<List<Map<String, AttributeValue>>, CompletableFuture<Void>> writer;
+    private final PendingRecords pending;
+    private final CompletableFuture<Void> written = new CompletableFuture<>();
+    private CompletableFuture<Void> attempt;
+
+    Recording(List<Outcome> outcomes, Map<String, Map<String, AttributeValue>> records, Set<String> userIds,
+            Function<List<Map<String, AttributeValue>>, CompletableFuture<Void>> writer, PendingRecords pending) {
+        this.outcomes = outcomes;
+        this.records = records;
+        this.userIds = userIds;
+        this.writer = writer;
+        this.pending = pending;
+    }
+
+    /** Nothing to record: written already. */
+    static Recording done(List<Outcome> outcomes) {
+        Recording done = new Recording(outcomes, Map.of(), Set.of(), null, null);
+        done.written.complete(null);
+        done.attempt = done.written;
+        return done;
+    }
+
+    /** The outcome of each event, in the order given. */
+    public List<Outcome> outcomes() {
+        return outcomes;
+    }
+
+    /** The write in progress, or a new one if the last failed: completes once the records are written. */
+    public synchronized CompletionStage<Void> write() {
+        if (attempt.isCompletedExceptionally()) {
+            start();
+        }
+        return attempt.copy();
+    }
+
+    /**
+     * Gives up on them (the service stops): the later batches of these users waiting for them fail instead, and
+     * this batch, never acknowledged, is its partition's next owner's to process again.
+     */
+    public void abandon(Throwable cause) {
+        if (pending != null) {
+            pending.remove(this);
+        }
+        written.completeExceptionally(cause);
+    }
+
+    synchronized void start() {
+        attempt = writer.apply(List.copyOf(records.values())).thenRun(() -> {
+            pending.remove(this);
+            written.complete(null);
+        });
+    }
+
+    /** Gives up once the write in progress ended: its batch failed before it could be acknowledged. */
+    void abandonOnceEnded(Throwable cause) {
+        CompletableFuture<Void> current;
+        synchronized (this) {
+            current = attempt;
+        }
+        if (current != null) {
+            current.handle((ignored, failure) -> null).join();
+        }
+        abandon(cause);
+    }
+
+    Map<String, Map<String, AttributeValue>> records() {
+        return records;
+    }
+
+    Set<String> userIds() {
+        return userIds;
+    }
+
+    CompletableFuture<Void> written() {
+        return written;
+    }
+}
