@@ -71,8 +71,9 @@ public interface WalletConfig {
 
     interface Consumer {
         /**
-         * Batches of one consumer processed at once, never two with a user in common: a user's events are
-         * processed one batch at a time, in order, and another user's do not wait behind them.
+         * Batches of one consumer in flight at once, each until its records are written: a user's events are
+         * decided one batch at a time, in order (the next may start while the records of the one before are
+         * written), and another user's do not wait behind them.
          */
         @WithDefault("2")
         int batchesInFlight();
