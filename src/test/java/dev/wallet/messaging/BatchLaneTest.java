@@ -13,6 +13,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.stream.IntStream;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -170,25 +171,22 @@ class BatchLaneTest {
 
     @Test
     void aLaneWhoseBatchFailedAfterReturningProcessesNothingMore() {
-        BatchLane lane = new BatchLane(500, 2, batches -> {
-            processed.add(batches);
-            return CompletableFuture.failedFuture(new IllegalStateException("shutting down"));
-        }, executor);
-        KafkaRecordBatch<String, byte[]> first = batch(1, "alice");
-
-        lane.offer(first);
-        await().until(() -> processed.size() == 1 && ended.get() == 1);
-        lane.offer(batch(1, "bob"));
-
-        assertThat(started).hasValue(1);
-        assertThat(processed).containsExactly(List.of(first));
+        assertNothingMoreAfterTheFirstFails(
+                batches -> CompletableFuture.failedFuture(new IllegalStateException("shutting down")));
     }
 
     @Test
     void aLaneWhoseProcessingFailedProcessesNothingMore() {
+        assertNothingMoreAfterTheFirstFails(batches -> {
+            throw new IllegalStateException("shutting down");
+        });
+    }
+
+    private void assertNothingMoreAfterTheFirstFails(
+            Function<List<KafkaRecordBatch<String, byte[]>>, CompletionStage<Void>> failing) {
         BatchLane lane = new BatchLane(500, 2, batches -> {
             processed.add(batches);
-            throw new IllegalStateException("shutting down");
+            return failing.apply(batches);
         }, executor);
         KafkaRecordBatch<String, byte[]> first = batch(1, "alice");
 
