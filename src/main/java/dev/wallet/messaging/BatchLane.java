@@ -20,10 +20,10 @@ import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
  * The batches of one channel copy (one consumer, so its partitions), started in order. Up to {@code maxInFlight}
  * are processed at once, as long as they share no record key (a userId): a user's events are processed one batch
  * at a time, in order, while another user's do not wait for them. A batch's users are free for their next batch
- * once its processing returns, while it still holds its place until its stage completes (its records written). The batches that queued up meanwhile start as
- * one, up to {@code maxRecords} records. Each processing pays a few DynamoDB round trips whatever its size: a
- * consumer that fell behind for a moment (a pause, a slow request) catches up in one of them instead of one per
- * poll.
+ * once its processing returns, while it holds its place until its stage completes (its records written). The
+ * batches that queued up meanwhile start as one, up to {@code maxRecords} records. Each processing pays a few
+ * DynamoDB round trips whatever its size: a consumer that fell behind for a moment (a pause, a slow request)
+ * catches up in one of them instead of one per poll.
  */
 final class BatchLane {
 
@@ -109,6 +109,12 @@ final class BatchLane {
             // Its keys stay busy and nothing more starts: a later batch of these users must not be processed
             // before this one.
             stop(e);
+            return;
+        }
+        CompletableFuture<Void> finished = done.toCompletableFuture();
+        if (finished.isCompletedExceptionally()) {
+            // Given up already (the service stops): its users stay busy, like those of a batch that threw.
+            finished.whenComplete((ignored, e) -> stop(e));
             return;
         }
         synchronized (this) {

@@ -57,13 +57,11 @@ public final class Recording {
     }
 
     /**
-     * Gives up on them (the service stops): the later batches of these users waiting for them fail instead, and
-     * this batch, never acknowledged, is its partition's next owner's to process again.
+     * Gives up on them (the service stops): they stay pending, so that every later batch of these users fails
+     * instead of replacing a {@code last_run} whose events are not recorded; this batch, never acknowledged, is
+     * its partition's next owner's to process again.
      */
     public void abandon(Throwable cause) {
-        if (pending != null) {
-            pending.remove(this);
-        }
         written.completeExceptionally(cause);
     }
 
@@ -74,7 +72,7 @@ public final class Recording {
         });
     }
 
-    /** Gives up once the write in progress ended: its batch failed before it could be acknowledged. */
+    /** Gives up once the write in progress ended: its batch failed before its outcomes were all published. */
     void abandonOnceEnded(Throwable cause) {
         CompletableFuture<Void> current;
         synchronized (this) {
@@ -83,7 +81,9 @@ public final class Recording {
         if (current != null) {
             current.handle((ignored, failure) -> null).join();
         }
-        abandon(cause);
+        // The batch is processed again, from its first event of each user: it must not find them pending.
+        pending.remove(this);
+        written.completeExceptionally(cause);
     }
 
     Map<String, Map<String, AttributeValue>> records() {

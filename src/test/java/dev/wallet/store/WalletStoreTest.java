@@ -169,7 +169,7 @@ class WalletStoreTest {
     }
 
     @Test
-    void nextBatchWaitingForRecordsThatAreGivenUpFailsInsteadOfWritingItsWallet() {
+    void nextBatchesOfUsersWhoseRecordsAreGivenUpFailInsteadOfWritingTheirWallets() {
         RecordsHeld held = new RecordsHeld();
         WalletStore instance = held.instance();
         applied(instance, List.of(credit("10")));
@@ -182,6 +182,9 @@ class WalletStoreTest {
         first.abandon(new IllegalStateException("the service is stopping"));
 
         assertThat(next).failsWithin(Duration.ofSeconds(5));
+        assertThatThrownBy(() -> instance.apply(List.of(credit("2")), NOT_PUBLISHED))
+                .as("a batch of the same user started after the records were given up")
+                .hasMessageContaining("given up");
         assertWallet("15", 2);
         held.release();
     }
