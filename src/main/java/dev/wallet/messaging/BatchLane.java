@@ -121,7 +121,7 @@ final class BatchLane {
             busyKeys.removeAll(keys);
         }
         startNext();
-        done.whenComplete((ignored, e) -> {
+        finished.whenComplete((ignored, e) -> {
             if (e == null) {
                 synchronized (this) {
                     inFlight--;

@@ -98,17 +98,13 @@ public class WalletEventConsumer {
             poll.getRecords().forEach(sources::add);
             partitions.addAll(poll.partitions());
         }
-        Recording recording = Uni.createFrom().item(() -> apply(sources))
+        Recording recording = untilDone(Uni.createFrom().item(() -> apply(sources))
                 // Retries are resubscribed from a timer thread, which must not block: back to a worker.
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .onFailure().invoke(e -> failed(batches, sources.size(), partitions, e))
-                .onFailure(e -> !stopping).retry().withBackOff(FIRST_RETRY, LONGEST_RETRY).indefinitely()
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()), batches, sources.size(), partitions)
                 .await().indefinitely();
         // A failed records write is retried alone: the wallets hold its events meanwhile, and the next batch of
         // these users waits for it before writing theirs.
-        return Uni.createFrom().completionStage(recording::write)
-                .onFailure().invoke(e -> failed(batches, sources.size(), partitions, e))
-                .onFailure(e -> !stopping).retry().withBackOff(FIRST_RETRY, LONGEST_RETRY).indefinitely()
+        return untilDone(Uni.createFrom().completionStage(recording::write), batches, sources.size(), partitions)
                 .onFailure().invoke(recording::abandon)
                 .invoke(() -> {
                     health.progressed(batches);
@@ -123,9 +119,14 @@ public class WalletEventConsumer {
         return batch.getMetadata(IncomingKafkaRecordBatchMetadata.class).orElseThrow();
     }
 
-    private void failed(Object batch, int records, Set<TopicPartition> partitions, Throwable e) {
-        health.failed(batch, partitions, e);
-        Log.warnf(e, "Could not process a batch of %d records of %s, will retry", records, partitions);
+    /** Retried with backoff while the service runs; each failure marks the batch failed for readiness. */
+    private <T> Uni<T> untilDone(Uni<T> attempt, Object batch, int records, Set<TopicPartition> partitions) {
+        return attempt
+                .onFailure().invoke(e -> {
+                    health.failed(batch, partitions, e);
+                    Log.warnf(e, "Could not process a batch of %d records of %s, will retry", records, partitions);
+                })
+                .onFailure(e -> !stopping).retry().withBackOff(FIRST_RETRY, LONGEST_RETRY).indefinitely();
     }
 
     /**
