@@ -124,7 +124,8 @@ public class WalletEventConsumer {
         return attempt
                 .onFailure().invoke(e -> {
                     health.failed(batch, partitions, e);
-                    Log.warnf(e, "Could not process a batch of %d records of %s, will retry", records, partitions);
+                    Log.warnf(e, "Could not process a batch of %d records of %s, %s", records, partitions,
+                            stopping ? "left unacknowledged for their next owner" : "will retry");
                 })
                 .onFailure(e -> !stopping).retry().withBackOff(FIRST_RETRY, LONGEST_RETRY).indefinitely();
     }
