@@ -102,18 +102,15 @@ final class BatchLane {
     }
 
     private void run(List<KafkaRecordBatch<String, byte[]>> batches, Set<String> keys) {
-        CompletionStage<Void> done;
+        CompletableFuture<Void> finished;
         try {
-            done = process.apply(batches);
+            finished = process.apply(batches).toCompletableFuture();
         } catch (RuntimeException e) {
+            finished = CompletableFuture.failedFuture(e);
+        }
+        if (finished.isCompletedExceptionally()) {
             // Its keys stay busy and nothing more starts: a later batch of these users must not be processed
             // before this one.
-            stop(e);
-            return;
-        }
-        CompletableFuture<Void> finished = done.toCompletableFuture();
-        if (finished.isCompletedExceptionally()) {
-            // Given up already (the service stops): its users stay busy, like those of a batch that threw.
             finished.whenComplete((ignored, e) -> stop(e));
             return;
         }

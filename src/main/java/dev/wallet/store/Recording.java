@@ -83,7 +83,7 @@ public final class Recording {
         }
         // The batch is processed again, from its first event of each user: it must not find them pending.
         pending.remove(this);
-        written.completeExceptionally(cause);
+        abandon(cause);
     }
 
     Map<String, Map<String, AttributeValue>> records() {
