@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -146,16 +147,20 @@ public final class Benchmark {
             Cost cost = Cost.of(run.metrics(), EVENTS, run.applied());
             log("%s: service %.0f events/s, %s", workload.name(), rate, cost);
             double paced = rate * LOAD;
+            // The paced load's own JVM reports its CPU time once it has ended.
+            AtomicReference<Duration> loadCpu = new AtomicReference<>(Duration.ZERO);
             CpuUse cpu = new CpuUse(List.of(run::cpuTime, servers.dynamo()::cpuTime, servers.kafka()::cpuTime,
-                    () -> ProcessHandle.current().info().totalCpuDuration().orElseThrow()));
-            List<ServiceRun.Latency> latencies = run.paced(workload.events(name + "-paced",
-                    (int) (paced * WARMUP.plus(WINDOW).toSeconds()), 7), paced);
+                    () -> ProcessHandle.current().info().totalCpuDuration().orElseThrow().plus(loadCpu.get())));
+            PacedLoad.Result load = run.paced(workload, name + "-paced",
+                    (int) (paced * WARMUP.plus(WINDOW).toSeconds()), 7, paced, WORK);
+            loadCpu.set(load.cpuTime());
+            List<PacedLoad.Latency> latencies = load.latencies();
             long windowFrom = latencies.get(0).dueAt() + WARMUP.toMillis();
             List<Long> cpuPercents = cpu.percents();
             log("%s: latency p50 / p99 ms by second of the run: %s", workload.name(),
-                    bySecond(latencies, ServiceRun.Latency::millis));
+                    bySecond(latencies, PacedLoad.Latency::millis));
             log("%s: of which the benchmark's own send lag, p50 / p99 ms by second: %s", workload.name(),
-                    bySecond(latencies, ServiceRun.Latency::sendLagMillis));
+                    bySecond(latencies, PacedLoad.Latency::sendLagMillis));
             return new Figures(naive, rate, run.applied(), cost,
                     sortedMillis(latencies.stream().filter(latency -> latency.dueAt() >= windowFrom)),
                     sortedMillis(latencies.stream().filter(latency -> latency.dueAt() < windowFrom)), cpuPercents,
@@ -191,12 +196,12 @@ public final class Benchmark {
         }
     }
 
-    private static List<Long> sortedMillis(Stream<ServiceRun.Latency> latencies) {
-        return latencies.map(ServiceRun.Latency::millis).sorted().toList();
+    private static List<Long> sortedMillis(Stream<PacedLoad.Latency> latencies) {
+        return latencies.map(PacedLoad.Latency::millis).sorted().toList();
     }
 
     /** Where in the run the slow events were: p50 / p99 of a figure of the events due in each second. */
-    private static String bySecond(List<ServiceRun.Latency> latencies, ToLongFunction<ServiceRun.Latency> figure) {
+    private static String bySecond(List<PacedLoad.Latency> latencies, ToLongFunction<PacedLoad.Latency> figure) {
         long first = latencies.get(0).dueAt();
         Map<Long, List<Long>> seconds = new TreeMap<>();
         latencies.forEach(latency -> seconds.computeIfAbsent((latency.dueAt() - first) / 1000,

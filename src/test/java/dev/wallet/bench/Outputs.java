@@ -4,13 +4,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -30,18 +30,29 @@ final class Outputs implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final Thread reader;
 
-    /** Reads {@code balances} and {@code rejections}. */
-    Outputs(String bootstrapServers, String balances, String rejections) {
+    /**
+     * Reads {@code balances} and {@code rejections}: all of them, or ({@code fromEnd}) only what is published
+     * after this returns.
+     */
+    Outputs(String bootstrapServers, String balances, String rejections, boolean fromEnd) {
         this.balances = balances;
         Properties config = new Properties();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        config.put(ConsumerConfig.GROUP_ID_CONFIG, "outputs-" + UUID.randomUUID());
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         // Few, large fetches: this reader shares the machine, and the timestamps it reads do not depend on it.
         config.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 1 << 20);
         config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 200);
         consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
-        consumer.subscribe(List.of(balances, rejections));
+        List<TopicPartition> partitions = List.of(balances, rejections).stream()
+                .flatMap(topic -> consumer.partitionsFor(topic).stream())
+                .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+        consumer.assign(partitions);
+        if (fromEnd) {
+            consumer.seekToEnd(partitions);
+        } else {
+            consumer.seekToBeginning(partitions);
+        }
+        // Seeks are lazy: look the offsets up now, before any event this reader waits for can be published.
+        partitions.forEach(consumer::position);
         reader = new Thread(this::read, "outputs");
         reader.setDaemon(true);
         reader.start();

@@ -6,12 +6,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Future;
-import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -36,8 +34,9 @@ final class ServiceRun implements AutoCloseable {
     final String name;
     final String input;
     private final String bootstrapServers;
+    private final String balances;
+    private final String rejections;
     private final ServiceProcess service;
-    private final Outputs outputs;
     Duration startup;
     private long applied;
 
@@ -45,8 +44,8 @@ final class ServiceRun implements AutoCloseable {
         this.name = name;
         this.input = name + "-events";
         this.bootstrapServers = kafka.bootstrapServers();
-        String balances = name + "-balances";
-        String rejections = name + "-rejected";
+        this.balances = name + "-balances";
+        this.rejections = name + "-rejected";
         kafka.createTopics(List.of(input, balances, rejections));
         this.service = new ServiceProcess(name, bootstrapServers, dynamoDbEndpoint, List.of(
                 "-Dmp.messaging.incoming.wallet-events.topic=" + input,
@@ -56,12 +55,11 @@ final class ServiceRun implements AutoCloseable {
                 "-Dwallet.table.name=" + name + "-wallet",
                 "-Dwallet.table.events-name=" + name + "-events",
                 "-Dwallet.store.concurrency=" + concurrency), logs.resolve(name + ".log"));
-        this.outputs = new Outputs(bootstrapServers, balances, rejections);
     }
 
     /** Produces every event up front, as fast as the broker takes them. */
     void fill(List<Workload.Input> events) throws Exception {
-        try (KafkaProducer<String, byte[]> producer = producer(5)) {
+        try (KafkaProducer<String, byte[]> producer = producer(bootstrapServers)) {
             List<Future<RecordMetadata>> sent = new ArrayList<>(events.size());
             for (Workload.Input event : events) {
                 sent.add(producer.send(new ProducerRecord<>(input, event.key(), event.value())));
@@ -73,50 +71,24 @@ final class ServiceRun implements AutoCloseable {
     }
 
     /** Starts the service and waits for all {@code count} outcomes; events per second, first to last output. */
-    double drain(int count) {
-        startup = service.start();
-        await(name + " draining").atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofMillis(200))
-                .until(() -> outputs.count() >= count);
-        applied = outputs.applied.get();
-        return count / ((outputs.last.get() - outputs.first.get()) / 1000.0);
-    }
-
-    /**
-     * Each event's latency, input record timestamp to output record timestamp, at {@code rate} events per second,
-     * in the order they were due.
-     */
-    List<Latency> paced(List<Workload.Input> events, double rate) throws Exception {
-        Map<String, Sent> sent = new LinkedHashMap<>();
-        // Batching up to 5 ms, as a busy producer would: one request per event would cost the broker more CPU
-        // than the service itself on this shared machine. The latency measured includes that wait.
-        try (KafkaProducer<String, byte[]> producer = producer(5)) {
-            long startMillis = System.currentTimeMillis();
-            long start = System.nanoTime();
-            for (int i = 0; i < events.size(); i++) {
-                LockSupport.parkNanos(start + (long) (i * 1e9 / rate) - System.nanoTime());
-                Workload.Input event = events.get(i);
-                // Stamped with when it was due, not when it went out: a late send (this JVM's compiler or
-                // collector, a busy machine) counts as latency instead of hiding it.
-                long due = startMillis + (long) (i * 1000.0 / rate);
-                producer.send(new ProducerRecord<>(input, null, due, event.key(), event.value()));
-                sent.put(event.eventId(), new Sent(due, System.currentTimeMillis() - due));
-            }
+    double drain(int count) throws InterruptedException {
+        try (Outputs outputs = new Outputs(bootstrapServers, balances, rejections, false)) {
+            startup = service.start();
+            await(name + " draining").atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> outputs.count() >= count);
+            applied = outputs.applied.get();
+            return count / ((outputs.last.get() - outputs.first.get()) / 1000.0);
         }
-        await(name + " paced").atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(200))
-                .until(() -> sent.keySet().stream().allMatch(outputs.publishedAt::containsKey));
-        return sent.entrySet().stream().map(e -> new Latency(e.getValue().dueAt(),
-                outputs.publishedAt.get(e.getKey()) - e.getValue().dueAt(), e.getValue().lagMillis())).toList();
-    }
-
-    /** When a paced event was due (epoch ms), and how long after that the producer took it. */
-    private record Sent(long dueAt, long lagMillis) {
     }
 
     /**
-     * An event due at {@code dueAt} (epoch ms) whose outcome was published {@code millis} later; the benchmark
-     * handed it to its producer {@code sendLagMillis} after it was due (its own share of the latency).
+     * {@code count} events of {@code workload} at {@code rate} per second, from a load of their own
+     * ({@link PacedLoad}): each one's latency, input record timestamp to output record timestamp.
      */
-    record Latency(long dueAt, long millis, long sendLagMillis) {
+    PacedLoad.Result paced(Workload workload, String prefix, int count, long seed, double rate, Path logs)
+            throws Exception {
+        return PacedLoad.run(bootstrapServers, input, balances, rejections, workload, prefix, count, seed, rate,
+                logs.resolve(prefix + ".log"));
     }
 
     /** The CPU time the service has taken so far. */
@@ -145,10 +117,14 @@ final class ServiceRun implements AutoCloseable {
         return service.peakResidentBytes();
     }
 
-    private KafkaProducer<String, byte[]> producer(int lingerMs) {
+    /**
+     * Batching up to 5 ms, as a busy producer would: one request per event would cost the broker more CPU than
+     * the service itself on this shared machine. A paced event's latency includes that wait.
+     */
+    static KafkaProducer<String, byte[]> producer(String bootstrapServers) {
         Properties config = new Properties();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        config.put(ProducerConfig.LINGER_MS_CONFIG, lingerMs);
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         // The idempotent producer fails on this single broker under a burst (OutOfOrderSequenceException after
         // retries) and the benchmark needs no exactly-once input: plain acks from the leader.
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
@@ -157,11 +133,7 @@ final class ServiceRun implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        try {
-            service.stop();
-        } finally {
-            outputs.close();
-        }
+    public void close() {
+        service.stop();
     }
 }
