@@ -12,13 +12,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 
 import jakarta.annotation.PreDestroy;
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import jakarta.interceptor.Interceptor;
-
-import io.quarkus.runtime.StartupEvent;
 
 import dev.wallet.config.WalletConfig;
 
@@ -30,32 +25,19 @@ import dev.wallet.config.WalletConfig;
 @ApplicationScoped
 public class StoreWorkers {
 
-    static final String KEEP_ALIVE_CONNECTIONS = "http.maxConnections";
-
-    private final int concurrency;
     private final ExecutorService executor;
 
     @Inject
     public StoreWorkers(WalletConfig config) {
-        this(config.store().concurrency(), Executors.newFixedThreadPool(config.store().concurrency(), runnable -> {
+        this(Executors.newFixedThreadPool(config.store().concurrency(), runnable -> {
             Thread thread = new Thread(runnable, "dynamodb-request");
             thread.setDaemon(true);
             return thread;
         }));
     }
 
-    StoreWorkers(int concurrency, ExecutorService executor) {
-        this.concurrency = concurrency;
+    StoreWorkers(ExecutorService executor) {
         this.executor = executor;
-    }
-
-    // The JDK's HTTP client under the url-connection SDK client keeps 5 idle connections per host: with more
-    // requests in flight, every extra one would open and close a connection per request. Set before the first
-    // DynamoDB request (the tables check), unless the operator set it.
-    void keepEnoughConnections(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE - 1) StartupEvent event) {
-        if (System.getProperty(KEEP_ALIVE_CONNECTIONS) == null) {
-            System.setProperty(KEEP_ALIVE_CONNECTIONS, Integer.toString(concurrency));
-        }
     }
 
     /** Runs every task, all at once, and returns their results in order, or throws the first failure. */

@@ -57,8 +57,6 @@ public final class Benchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        // The same keep-alive pool as the service sets up for its requests in flight (StoreWorkers).
-        System.setProperty("http.maxConnections", Integer.toString(CONCURRENCY));
         Directories.deleteRecursively(WORK);
         List<String> rows = new ArrayList<>();
         try (LocalServers servers = LocalServers.start(WORK.resolve("servers"));

@@ -7,7 +7,7 @@ import java.util.List;
 
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -36,10 +36,14 @@ public final class DynamoDbLocal {
         return dynamo;
     }
 
-    /** A client of a DynamoDB Local at this endpoint (it takes any region and keys). */
+    /**
+     * A client of a DynamoDB Local at this endpoint (it takes any region and keys), on the service's HTTP client:
+     * the benchmark's references must not be slowed by a slower one. More connections than any test or reference
+     * keeps requests in flight.
+     */
     public static DynamoDbClient client(String endpoint) {
         return DynamoDbClient.builder().endpointOverride(URI.create(endpoint)).region(Region.US_EAST_1)
-                .httpClient(UrlConnectionHttpClient.create())
+                .httpClient(ApacheHttpClient.builder().maxConnections(128).build())
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
                 .build();
     }

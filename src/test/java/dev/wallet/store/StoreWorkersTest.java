@@ -79,7 +79,7 @@ class StoreWorkersTest {
 
     @Test
     void aStopBetweenTwoSubmitsStillWaitsForTheTasksSubmitted() {
-        StoreWorkers stopping = new StoreWorkers(2, new StopsAtSecondSubmit());
+        StoreWorkers stopping = new StoreWorkers(new StopsAtSecondSubmit());
         CountDownLatch callerGaveUp = new CountDownLatch(1);
         AtomicBoolean ended = new AtomicBoolean();
         // Ends on its own after a while, or at once if the caller stops waiting for it: the caller must not.

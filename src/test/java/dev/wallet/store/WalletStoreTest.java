@@ -413,7 +413,7 @@ class WalletStoreTest {
         private volatile CountDownLatch gate = new CountDownLatch(0);
 
         WalletStore instance() {
-            StoreWorkers held = new StoreWorkers(4, new AbstractExecutorService() {
+            StoreWorkers held = new StoreWorkers(new AbstractExecutorService() {
                 // Only the records go through it: one user's reads and wallet writes run on the caller's thread.
                 @Override
                 public void execute(Runnable command) {
