@@ -39,11 +39,11 @@ public final class DynamoDbLocal {
     /**
      * A client of a DynamoDB Local at this endpoint (it takes any region and keys), on the service's HTTP client:
      * the benchmark's references must not be slowed by a slower one. More connections than any test or reference
-     * keeps requests in flight.
+     * keeps requests in flight; built by the SDK, so that closing the client closes its pool.
      */
     public static DynamoDbClient client(String endpoint) {
         return DynamoDbClient.builder().endpointOverride(URI.create(endpoint)).region(Region.US_EAST_1)
-                .httpClient(ApacheHttpClient.builder().maxConnections(128).build())
+                .httpClientBuilder(ApacheHttpClient.builder().maxConnections(128))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
                 .build();
     }
