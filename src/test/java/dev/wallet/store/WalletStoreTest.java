@@ -11,14 +11,17 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -477,6 +480,117 @@ class WalletStoreTest {
     private WalletEvent debit(String amount) {
         return new WalletEvent(UUID.randomUUID().toString(), user, EventType.DEBIT, new BigDecimal(amount),
                 Instant.now());
+    }
+
+    @Test
+    void twoLanesOfOneInstanceRacingOnAUsersEventsApplyEachOnceInOrder() {
+        // After a rebalance between two consumers of one instance, the old one may still process queued polls of a
+        // partition while the new one processes the same records from the last committed offset.
+        race(() -> store);
+    }
+
+    @Test
+    void twoInstancesRacingOnAUsersEventsApplyEachOnceInOrder() {
+        // An instance that lost a partition a moment ago, and its new owner, on the same records.
+        race(WalletStoreTest::newInstance);
+    }
+
+    /**
+     * Rounds of two consumers fed the same stream of one user's credits and debits, each cutting it into batches
+     * of its own sizes, applied one after the other as a lane does (the next batch starts once the one before
+     * returned, its records still being written): both must publish, for every event, the outcome of applying the
+     * stream once in order.
+     */
+    private void race(Supplier<WalletStore> otherConsumer) {
+        Random random = new Random(17);
+        double decidedAgain = requests("UpdateItem");
+        ExecutorService consumers = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 20; round++) {
+                String userId = user + "-race-" + round;
+                List<WalletEvent> stream = new ArrayList<>();
+                for (int i = 0; i < 30; i++) {
+                    stream.add(new WalletEvent(UUID.randomUUID().toString(), userId,
+                            random.nextBoolean() ? EventType.CREDIT : EventType.DEBIT,
+                            BigDecimal.valueOf(1 + random.nextInt(20)), Instant.now()));
+                }
+                CyclicBarrier start = new CyclicBarrier(2);
+                List<CompletableFuture<List<Outcome>>> raced = List.of(store, otherConsumer.get()).stream()
+                        .map(instance -> CompletableFuture.supplyAsync(
+                                () -> consume(instance, stream, new Random(random.nextLong()), start), consumers))
+                        .toList();
+
+                List<Outcome> once = appliedOnceInOrder(stream);
+                for (CompletableFuture<List<Outcome>> consumer : raced) {
+                    assertThat(consumer.join()).as("round %d", round).map(WalletStoreTest::effect)
+                            .containsExactlyElementsOf(once.stream().map(WalletStoreTest::effect).toList());
+                }
+                assertThat(raced.get(0).join()).as("round %d: the same outcomes from both", round)
+                        .usingRecursiveComparison().isEqualTo(raced.get(1).join());
+                Outcome.Applied last = (Outcome.Applied) once.stream().filter(Outcome.Applied.class::isInstance)
+                        .reduce((first, second) -> second).orElseThrow();
+                Map<String, AttributeValue> wallet = dynamo.getItem(r -> r.tableName("wallet")
+                        .key(Map.of("user_id", AttributeValue.fromS(userId))).consistentRead(true)).item();
+                assertThat(new BigDecimal(wallet.get("balance").n())).as("round %d", round)
+                        .isEqualByComparingTo(last.balance());
+                assertThat(wallet.get("version").n()).as("round %d", round)
+                        .isEqualTo(Long.toString(last.version()));
+                assertThat(stream).allSatisfy(event -> assertThat(record(event)).isNotEmpty());
+            }
+            assertThat(requests("UpdateItem") - decidedAgain).as("wallet writes that lost a race, decided again")
+                    .isPositive();
+        } finally {
+            consumers.shutdown();
+        }
+    }
+
+    /** One consumer's outcomes, in stream order, once every batch's records are written. */
+    private static List<Outcome> consume(WalletStore instance, List<WalletEvent> stream, Random sizes,
+            CyclicBarrier start) {
+        try {
+            start.await(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        List<Outcome> published = new ArrayList<>();
+        List<Recording> recordings = new ArrayList<>();
+        for (int from = 0; from < stream.size();) {
+            int to = Math.min(stream.size(), from + 1 + sizes.nextInt(6));
+            Recording recording = instance.apply(stream.subList(from, to), NOT_PUBLISHED);
+            published.addAll(recording.outcomes());
+            recordings.add(recording);
+            from = to;
+        }
+        recordings.forEach(recording -> recording.write().toCompletableFuture().join());
+        return published;
+    }
+
+    private static String effect(Outcome outcome) {
+        if (outcome instanceof Outcome.Applied applied) {
+            return "applied, balance %s, version %d".formatted(applied.balance().stripTrailingZeros().toPlainString(),
+                    applied.version());
+        }
+        Outcome.Rejected rejected = (Outcome.Rejected) outcome;
+        return "%s, balance %s".formatted(rejected.reason(),
+                rejected.balance() == null ? null : rejected.balance().stripTrailingZeros().toPlainString());
+    }
+
+    /** The stream applied once, in order, by the rules of the contract: a debit beyond the balance is refused. */
+    private static List<Outcome> appliedOnceInOrder(List<WalletEvent> stream) {
+        BigDecimal balance = BigDecimal.ZERO;
+        long version = 0;
+        List<Outcome> outcomes = new ArrayList<>();
+        for (WalletEvent event : stream) {
+            if (event.type() == EventType.DEBIT && event.amount().compareTo(balance) > 0) {
+                outcomes.add(new Outcome.Rejected(event.eventId(), event.userId(),
+                        RejectionReason.INSUFFICIENT_FUNDS, null, balance));
+            } else {
+                balance = event.type() == EventType.CREDIT ? balance.add(event.amount())
+                        : balance.subtract(event.amount());
+                outcomes.add(new Outcome.Applied(event, balance, ++version, null));
+            }
+        }
+        return outcomes;
     }
 
     private static Map<String, AttributeValue> record(WalletEvent event) {
