@@ -12,15 +12,17 @@ public final class Amounts {
     }
 
     /** Digits of the number written in plain notation without trailing fraction zeros ("1e40" has 41). */
-    public static int plainDigits(BigDecimal value) {
-        BigDecimal stripped = value.stripTrailingZeros();
-        // Counted, not expanded: "1e999999999" must not allocate a billion digits.
-        return stripped.scale() < 0 ? stripped.precision() - stripped.scale() : stripped.precision();
+    public static long plainDigits(BigDecimal value) {
+        // Counted, not expanded ("1e999999999" must not allocate a billion digits), in long: the exponent of
+        // "1e2147483647" is already the int's limit. A negative scale means integer zeros, counted as they are:
+        // stripping them could take the scale past that limit.
+        BigDecimal stripped = value.scale() > 0 ? value.stripTrailingZeros() : value;
+        return stripped.scale() < 0 ? stripped.precision() - (long) stripped.scale() : stripped.precision();
     }
 
     /** Fraction digits that carry a value ("12.50" has 1). */
     public static int fractionDigits(BigDecimal value) {
-        return Math.max(value.stripTrailingZeros().scale(), 0);
+        return value.scale() > 0 ? Math.max(value.stripTrailingZeros().scale(), 0) : 0;
     }
 
     public static boolean fitsInDynamoDb(BigDecimal value) {

@@ -113,9 +113,14 @@ class HostileInputTest {
         corpus.add(bad("amount negative", withAmount(valid, "-3"), "must be positive"));
         corpus.add(bad("amount NaN", withAmount(valid, "\"NaN\""), "not a decimal number"));
         corpus.add(bad("amount 1e400", withAmount(valid, "\"1e400\""), "38 digits"));
+        corpus.add(bad("amount 1e2147483647", withAmount(valid, "1e2147483647"), "38 digits"));
+        corpus.add(bad("amount 100e2147483647", withAmount(valid, "\"100e2147483647\""), "38 digits"));
+        corpus.add(bad("amount -1e2147483647", withAmount(valid, "\"-1e2147483647\""), "must be positive"));
         corpus.add(bad("amount 39 digits", withAmount(valid, "\"1" + "0".repeat(38) + "\""), "38 digits"));
         corpus.add(bad("amount too precise", withAmount(valid, "\"1.005\""), "fraction digits"));
         corpus.add(bad("unknown type", valid.replace("CREDIT", "REFUND"), "type must be CREDIT or DEBIT"));
+        corpus.add(bad("eventId with an unpaired surrogate", valid.replace("EID", "EID\\ud800"),
+                "eventId must be Unicode text"));
         corpus.add(bad("eventId too long", valid.replace("EID", "e".repeat(129)), "eventId must have 1 to 128"));
         corpus.add(new Bad("userId too long", "u".repeat(257), valid.replace(user, "u".repeat(257))
                 .getBytes(StandardCharsets.UTF_8), "userId must have 1 to 256"));

@@ -12,6 +12,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ValueNode;
 
 /** The event contract's validation rules, without Kafka or DynamoDB. */
 class WalletEventParserTest {
@@ -66,6 +68,14 @@ class WalletEventParserTest {
             "1e40                     | {\"eventId\":\"e\",\"userId\":\"u1\",\"type\":\"CREDIT\",\"amount\":\"1e40\"} | at most 38 digits",
             "1e400 as a number        | {\"eventId\":\"e\",\"userId\":\"u1\",\"type\":\"CREDIT\",\"amount\":1e400} | at most 38 digits",
             "1e999999999              | {\"eventId\":\"e\",\"userId\":\"u1\",\"type\":\"CREDIT\",\"amount\":\"1e999999999\"} | at most 38 digits",
+            "1e2147483647             | {\"eventId\":\"e\",\"userId\":\"u1\",\"type\":\"CREDIT\",\"amount\":\"1e2147483647\"} | at most 38 digits",
+            "1e2147483647 as a number | {\"eventId\":\"e\",\"userId\":\"u1\",\"type\":\"CREDIT\",\"amount\":1e2147483647} | at most 38 digits",
+            "100e2147483647           | {\"eventId\":\"e\",\"userId\":\"u1\",\"type\":\"CREDIT\",\"amount\":\"100e2147483647\"} | at most 38 digits",
+            "-1e2147483647            | {\"eventId\":\"e\",\"userId\":\"u1\",\"type\":\"CREDIT\",\"amount\":\"-1e2147483647\"} | must be positive",
+            "-1e999999999             | {\"eventId\":\"e\",\"userId\":\"u1\",\"type\":\"CREDIT\",\"amount\":\"-1e999999999\"} | must be positive",
+            "1e-2147483647            | {\"eventId\":\"e\",\"userId\":\"u1\",\"type\":\"CREDIT\",\"amount\":\"1e-2147483647\"} | at most 2 fraction digits",
+            "10e-2147483648           | {\"eventId\":\"e\",\"userId\":\"u1\",\"type\":\"CREDIT\",\"amount\":\"10e-2147483648\"} | amount",
+            "unpaired surrogate       | {\"eventId\":\"a\\ud800b\",\"userId\":\"u1\",\"type\":\"CREDIT\",\"amount\":\"1\"} | eventId must be Unicode text",
             "39 digits                | {\"eventId\":\"e\",\"userId\":\"u1\",\"type\":\"CREDIT\",\"amount\":\"100000000000000000000000000000000000000\"} | at most 38 digits",
             "bad occurredAt           | {\"eventId\":\"e\",\"userId\":\"u1\",\"type\":\"CREDIT\",\"amount\":\"1\",\"occurredAt\":\"yesterday\"} | occurredAt must be" })
     void contractBreachIsExplained(String name, String json, String detail) {
@@ -118,6 +128,26 @@ class WalletEventParserTest {
                 .hasMessageContaining("not valid JSON");
         String nested = "[".repeat(5000) + "]".repeat(5000);
         assertThatThrownBy(() -> parse("u1", nested)).hasMessageContaining("not valid JSON");
+    }
+
+    @Test
+    void valueTheParserFailsOnUnforeseenIsRejectedWithTheKeyInsteadOfThrown() {
+        // A number the JSON tree cannot hold, as a stand-in for any failure no rule foresaw.
+        ObjectMapper failing = new ObjectMapper().setNodeFactory(new JsonNodeFactory(true) {
+            @Override
+            public ValueNode numberNode(BigDecimal value) {
+                throw new ArithmeticException("Overflow");
+            }
+        });
+        WalletEventParser fragile = new WalletEventParser(failing, 2);
+
+        assertThatThrownBy(() -> fragile.parse("u1",
+                "{\"eventId\":\"e\",\"userId\":\"u1\",\"type\":\"CREDIT\",\"amount\":1.5}"
+                        .getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOfSatisfying(InvalidEventException.class, e -> {
+                    assertThat(e).hasMessage("value could not be read: java.lang.ArithmeticException: Overflow");
+                    assertThat(e.userId()).isEqualTo("u1");
+                });
     }
 
     private WalletEvent parse(String key, String json) throws InvalidEventException {
