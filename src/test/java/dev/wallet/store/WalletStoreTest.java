@@ -129,6 +129,23 @@ class WalletStoreTest {
     }
 
     @Test
+    void balancesCarryNoTrailingZerosSoARedeliveryFoundRecordedRepeatsThemExactly() {
+        List<WalletEvent> batch = List.of(credit("12.5"), credit("12.5"), debit("30"));
+        List<Outcome> first = applied(store, batch);
+
+        // Read back from the records: DynamoDB keeps numbers without trailing zeros.
+        List<Outcome> again = applied(newInstance(), batch);
+
+        assertThat(first).map(WalletStoreTest::effect).containsExactly("applied, balance 12.5, version 1",
+                "applied, balance 25, version 2", "INSUFFICIENT_FUNDS, balance 25");
+        assertThat(first.get(1)).isInstanceOfSatisfying(Outcome.Applied.class,
+                applied -> assertThat(applied.balance().toPlainString()).isEqualTo("25"));
+        assertThat(first.get(2)).isInstanceOfSatisfying(Outcome.Rejected.class,
+                rejected -> assertThat(rejected.balance().toPlainString()).isEqualTo("25"));
+        assertThat(again).usingRecursiveComparison().isEqualTo(first);
+    }
+
+    @Test
     void outcomesGoOutOnceTheWalletHoldsThemAndAFailedPublishStillLeavesTheBatchRecorded() {
         List<WalletEvent> batch = List.of(credit("10"), debit("4"), debit("50"));
         List<List<Outcome>> published = new ArrayList<>();
