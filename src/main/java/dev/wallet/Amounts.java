@@ -25,7 +25,7 @@ public final class Amounts {
         return value.scale() > 0 ? Math.max(value.stripTrailingZeros().scale(), 0) : 0;
     }
 
-    /** The same number as DynamoDB gives it back: no trailing fraction zeros, integers at scale 0 (25, not 25.0). */
+    /** The number as DynamoDB gives it back: no trailing fraction zeros (25, not 25.0), no exponent (20, not 2E+1). */
     public static BigDecimal normalized(BigDecimal value) {
         BigDecimal stripped = value.stripTrailingZeros();
         return stripped.scale() < 0 ? stripped.setScale(0) : stripped;

@@ -154,7 +154,7 @@ public class WalletEventParser {
             if (!Amounts.fitsInDynamoDb(amount)) {
                 throw invalid("amount must have at most " + Amounts.MAX_DIGITS + " digits in plain notation");
             }
-            return amount.stripTrailingZeros();
+            return Amounts.normalized(amount);
         }
 
         private BigDecimal decimal(JsonNode node) throws InvalidEventException {
