@@ -54,8 +54,6 @@ import dev.wallet.config.WalletConfig;
 @ApplicationScoped
 public class WalletStore {
 
-    private static final int MAX_ATTEMPTS = 5;
-
     private final DynamoDbClient dynamo;
     private final WalletRequests requests;
     private final StoreWorkers workers;
@@ -280,21 +278,18 @@ public class WalletStore {
         return new Snapshot(wallets, records);
     }
 
-    /** DynamoDB may leave keys unprocessed (throttling, size): ask for them again, and give up after a few tries. */
+    /** DynamoDB may leave keys unprocessed (throttling, size): they are asked for again ({@link Resend}). */
     private BatchGetItemResponse readAll(BatchGetItemRequest request) {
         Map<String, List<Map<String, AttributeValue>>> items = new HashMap<>();
-        BatchGetItemRequest next = request;
-        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+        Resend.untilDone(request, next -> {
             metrics.request("BatchGetItem");
             BatchGetItemResponse response = dynamo.batchGetItem(next);
             response.responses().forEach((table, found) -> items.computeIfAbsent(table, t -> new ArrayList<>())
                     .addAll(found));
-            if (response.unprocessedKeys().isEmpty()) {
-                return BatchGetItemResponse.builder().responses(items).build();
-            }
-            next = BatchGetItemRequest.builder().requestItems(response.unprocessedKeys()).build();
-        }
-        throw new IllegalStateException("DynamoDB left keys unprocessed " + MAX_ATTEMPTS + " times; retrying");
+            return response.unprocessedKeys().isEmpty() ? null
+                    : BatchGetItemRequest.builder().requestItems(response.unprocessedKeys()).build();
+        }, "keys");
+        return BatchGetItemResponse.builder().responses(items).build();
     }
 
     private CompletableFuture<Void> record(List<Map<String, AttributeValue>> records) {
@@ -308,18 +303,15 @@ public class WalletStore {
     }
 
     private Void writeAll(BatchWriteItemRequest request) {
-        BatchWriteItemRequest next = request;
-        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+        Resend.untilDone(request, next -> {
             metrics.request("BatchWriteItem");
             BatchWriteItemResponse response = dynamo.batchWriteItem(next);
             metrics.recordsWritten(requests.eventsTable(),
                     writeUnits(next.requestItems()) - writeUnits(response.unprocessedItems()));
-            if (response.unprocessedItems().isEmpty()) {
-                return null;
-            }
-            next = next.toBuilder().requestItems(response.unprocessedItems()).build();
-        }
-        throw new IllegalStateException("DynamoDB left records unprocessed " + MAX_ATTEMPTS + " times; retrying");
+            return response.unprocessedItems().isEmpty() ? null
+                    : next.toBuilder().requestItems(response.unprocessedItems()).build();
+        }, "records");
+        return null;
     }
 
     private static int writeUnits(Map<String, List<WriteRequest>> puts) {

@@ -25,8 +25,6 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 @ApplicationScoped
 class WalletWrites {
 
-    private static final int MAX_ATTEMPTS = 5;
-
     private final DynamoDbClient dynamo;
     private final WalletRequests requests;
     private final StoreWorkers workers;
@@ -73,40 +71,39 @@ class WalletWrites {
         }
     }
 
-    // A statement DynamoDB did not run (throttled, busy) is sent again; one whose outcome is unknown (an internal
-    // error) too: if it did run, the version moved, the condition fails, and the events are found in last_run.
+    // A statement DynamoDB did not run (throttled, busy) is sent again ({@link Resend}); one whose outcome is
+    // unknown (an internal error) too: if it did run, the version moved, the condition fails, and the events are
+    // found in last_run.
     private Set<String> writeChunk(List<Write> chunk) {
         Set<String> moved = new HashSet<>();
-        List<Write> pending = chunk;
-        for (int attempt = 1; attempt <= MAX_ATTEMPTS && !pending.isEmpty(); attempt++) {
-            metrics.request("BatchExecuteStatement");
-            pending.forEach(write -> cache.forget(write.userId()));
-            BatchExecuteStatementResponse response = dynamo.batchExecuteStatement(WalletRequests.writeAll(
-                    pending.stream().map(write -> requests.writeStatement(write.run().before().version(),
-                            write.item())).toList()));
-            List<Write> again = new ArrayList<>();
-            for (int i = 0; i < pending.size(); i++) {
-                Write write = pending.get(i);
-                BatchStatementError error = response.responses().get(i).error();
-                if (error == null) {
-                    written(write);
-                    continue;
-                }
-                switch (error.code()) {
-                    case CONDITIONAL_CHECK_FAILED, DUPLICATE_ITEM -> moved.add(write.userId());
-                    case THROTTLING_ERROR, PROVISIONED_THROUGHPUT_EXCEEDED, REQUEST_LIMIT_EXCEEDED,
-                            TRANSACTION_CONFLICT, INTERNAL_SERVER_ERROR -> again.add(write);
-                    default -> throw new IllegalStateException("DynamoDB refused the write of wallet "
-                            + write.userId() + ": " + error.codeAsString() + " " + error.message());
-                }
-            }
-            pending = again;
-        }
-        if (!pending.isEmpty()) {
-            throw new IllegalStateException("DynamoDB did not take " + pending.size() + " wallet writes in "
-                    + MAX_ATTEMPTS + " tries; retrying");
-        }
+        Resend.untilDone(chunk, pending -> send(pending, moved), "wallet writes");
         return moved;
+    }
+
+    /** Returns the writes to send again, or null; adds those refused because their wallet moved to {@code moved}. */
+    private List<Write> send(List<Write> pending, Set<String> moved) {
+        metrics.request("BatchExecuteStatement");
+        pending.forEach(write -> cache.forget(write.userId()));
+        BatchExecuteStatementResponse response = dynamo.batchExecuteStatement(WalletRequests.writeAll(
+                pending.stream().map(write -> requests.writeStatement(write.run().before().version(),
+                        write.item())).toList()));
+        List<Write> again = new ArrayList<>();
+        for (int i = 0; i < pending.size(); i++) {
+            Write write = pending.get(i);
+            BatchStatementError error = response.responses().get(i).error();
+            if (error == null) {
+                written(write);
+                continue;
+            }
+            switch (error.code()) {
+                case CONDITIONAL_CHECK_FAILED, DUPLICATE_ITEM -> moved.add(write.userId());
+                case THROTTLING_ERROR, PROVISIONED_THROUGHPUT_EXCEEDED, REQUEST_LIMIT_EXCEEDED,
+                        TRANSACTION_CONFLICT, INTERNAL_SERVER_ERROR -> again.add(write);
+                default -> throw new IllegalStateException("DynamoDB refused the write of wallet "
+                        + write.userId() + ": " + error.codeAsString() + " " + error.message());
+            }
+        }
+        return again.isEmpty() ? null : again;
     }
 
     private void written(Write write) {

@@ -7,6 +7,7 @@ import java.util.List;
 
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -39,11 +40,13 @@ public final class DynamoDbLocal {
     /**
      * A client of a DynamoDB Local at this endpoint (it takes any region and keys), on the service's HTTP client:
      * the benchmark's references must not be slowed by a slower one. More connections than any test or reference
-     * keeps requests in flight; built by the SDK, so that closing the client closes its pool.
+     * keeps requests in flight; built by the SDK, so that closing the client closes its pool. The interceptors see
+     * every request and response, as faults injected between the client and DynamoDB Local.
      */
-    public static DynamoDbClient client(String endpoint) {
+    public static DynamoDbClient client(String endpoint, ExecutionInterceptor... interceptors) {
         return DynamoDbClient.builder().endpointOverride(URI.create(endpoint)).region(Region.US_EAST_1)
                 .httpClientBuilder(ApacheHttpClient.builder().maxConnections(128))
+                .overrideConfiguration(configuration -> configuration.executionInterceptors(List.of(interceptors)))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
                 .build();
     }

@@ -136,7 +136,7 @@ class WalletStoreTest {
         // Read back from the records: DynamoDB keeps numbers without trailing zeros.
         List<Outcome> again = applied(newInstance(), batch);
 
-        assertThat(first).map(WalletStoreTest::effect).containsExactly("applied, balance 12.5, version 1",
+        assertThat(first).map(OnceInOrder::effect).containsExactly("applied, balance 12.5, version 1",
                 "applied, balance 25, version 2", "INSUFFICIENT_FUNDS, balance 25");
         assertThat(first.get(1)).isInstanceOfSatisfying(Outcome.Applied.class,
                 applied -> assertThat(applied.balance().toPlainString()).isEqualTo("25"));
@@ -537,10 +537,10 @@ class WalletStoreTest {
                                 () -> consume(instance, stream, new Random(random.nextLong()), start), consumers))
                         .toList();
 
-                List<Outcome> once = appliedOnceInOrder(stream);
+                List<Outcome> once = OnceInOrder.outcomes(stream);
                 for (CompletableFuture<List<Outcome>> consumer : raced) {
-                    assertThat(consumer.join()).as("round %d", round).map(WalletStoreTest::effect)
-                            .containsExactlyElementsOf(once.stream().map(WalletStoreTest::effect).toList());
+                    assertThat(consumer.join()).as("round %d", round).map(OnceInOrder::effect)
+                            .containsExactlyElementsOf(once.stream().map(OnceInOrder::effect).toList());
                 }
                 assertThat(raced.get(0).join()).as("round %d: the same outcomes from both", round)
                         .usingRecursiveComparison().isEqualTo(raced.get(1).join());
@@ -580,34 +580,6 @@ class WalletStoreTest {
         }
         recordings.forEach(recording -> recording.write().toCompletableFuture().join());
         return published;
-    }
-
-    private static String effect(Outcome outcome) {
-        if (outcome instanceof Outcome.Applied applied) {
-            return "applied, balance %s, version %d".formatted(applied.balance().stripTrailingZeros().toPlainString(),
-                    applied.version());
-        }
-        Outcome.Rejected rejected = (Outcome.Rejected) outcome;
-        return "%s, balance %s".formatted(rejected.reason(),
-                rejected.balance() == null ? null : rejected.balance().stripTrailingZeros().toPlainString());
-    }
-
-    /** The stream applied once, in order, by the rules of the contract: a debit beyond the balance is refused. */
-    private static List<Outcome> appliedOnceInOrder(List<WalletEvent> stream) {
-        BigDecimal balance = BigDecimal.ZERO;
-        long version = 0;
-        List<Outcome> outcomes = new ArrayList<>();
-        for (WalletEvent event : stream) {
-            if (event.type() == EventType.DEBIT && event.amount().compareTo(balance) > 0) {
-                outcomes.add(new Outcome.Rejected(event.eventId(), event.userId(),
-                        RejectionReason.INSUFFICIENT_FUNDS, null, balance));
-            } else {
-                balance = event.type() == EventType.CREDIT ? balance.add(event.amount())
-                        : balance.subtract(event.amount());
-                outcomes.add(new Outcome.Applied(event, balance, ++version, null));
-            }
-        }
-        return outcomes;
     }
 
     private static Map<String, AttributeValue> record(WalletEvent event) {
