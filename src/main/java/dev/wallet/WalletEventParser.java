@@ -23,7 +23,8 @@ import dev.wallet.config.WalletConfig;
 @ApplicationScoped
 public class WalletEventParser {
 
-    static final int MAX_EVENT_ID_LENGTH = 128;
+    /** In code points; a wallet item keeps the eventIds of its last write (its size: {@code LastRunText}). */
+    public static final int MAX_EVENT_ID_LENGTH = 128;
     static final int MAX_USER_ID_LENGTH = 256;
     /** Longer amount strings are refused before BigDecimal parses them (its cost grows with the length). */
     private static final int MAX_AMOUNT_TEXT_LENGTH = 100;

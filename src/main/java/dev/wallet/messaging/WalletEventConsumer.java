@@ -67,6 +67,13 @@ public class WalletEventConsumer {
             // With none, no batch would ever start: fail the start instead of stalling silently.
             throw new IllegalArgumentException("wallet.consumer.batches-in-flight must be at least 1");
         }
+        int maxEvents = WalletStore.maxEventsPerUser(config.amount().maxScale());
+        if (maxRecords > maxEvents) {
+            // A batch of one user's events beyond it would be refused by DynamoDB and retried forever.
+            throw new IllegalArgumentException("mp.messaging.incoming." + Channels.EVENTS
+                    + ".max.poll.records must be at most " + maxEvents + ": a user's events in one batch are kept"
+                    + " in its wallet item, and DynamoDB refuses items over 400 KB");
+        }
     }
 
     // One lane per channel copy (wallet-events$1, $2...): a user's batches are processed one at a time, in

@@ -75,6 +75,15 @@ public class WalletStore {
     }
 
     /**
+     * The most events of one user a batch may hold, however long their eventIds and amounts: one write keeps them
+     * all in the wallet item ({@code last_run}), and DynamoDB refuses items over 400 KB. The rest of the item (a
+     * userId of up to 1 KB, the attribute names, balance, version and time) takes well under 2 KB.
+     */
+    public static int maxEventsPerUser(int maxScale) {
+        return (400 * 1024 - 2 * 1024) / LastRunText.maxLineBytes(maxScale);
+    }
+
+    /**
      * The outcome of each event, in the order given: decided now, or whatever it was the first time it came.
      * {@code whileRecording} gets them once the wallets are written, and runs while their records are written;
      * this returns once it ran, with the records' write still in progress, or throws once that write ended.

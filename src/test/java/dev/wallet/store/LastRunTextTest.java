@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 
@@ -51,5 +52,24 @@ class LastRunTextTest {
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("last_run");
         assertThatThrownBy(() -> LastRunText.read(BigDecimal.ONE, 1, null))
                 .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void longestLinesStayWithinTheBoundBatchSizesAreCheckedAgainst() {
+        // 128 code points of 4 bytes each, 256 UTF-16 code units.
+        String eventId = "\uD83D\uDCB0".repeat(128);
+        BigDecimal largest = new BigDecimal("999999999999999999999999999999999999.99");
+        BigDecimal smallest = new BigDecimal("1E-30");
+
+        assertThat(lineBytes(eventId, largest, "INSUFFICIENT_FUNDS")).isLessThanOrEqualTo(LastRunText.maxLineBytes(2))
+                .isGreaterThan(LastRunText.maxLineBytes(2) - 10);
+        assertThat(lineBytes(eventId, smallest, "INSUFFICIENT_FUNDS")).isLessThanOrEqualTo(LastRunText.maxLineBytes(30));
+    }
+
+    private static int lineBytes(String eventId, BigDecimal amount, String outcome) {
+        Wallet wallet = new Wallet(amount, Long.MAX_VALUE, AT, Map.of(eventId,
+                new Wallet.RunEntry(EventType.DEBIT, amount, outcome, amount, Long.MAX_VALUE)));
+        return LastRunText.write(wallet).getBytes(StandardCharsets.UTF_8).length
+                - AT.toString().getBytes(StandardCharsets.UTF_8).length;
     }
 }

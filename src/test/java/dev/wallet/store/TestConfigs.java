@@ -8,12 +8,12 @@ import io.smallrye.config.SmallRyeConfigBuilder;
 import dev.wallet.config.WalletConfig;
 
 /** The service's settings without starting Quarkus: defaults plus the given properties. */
-final class TestConfigs {
+public final class TestConfigs {
 
     private TestConfigs() {
     }
 
-    static WalletConfig wallet(Map<String, String> properties) {
+    public static WalletConfig wallet(Map<String, String> properties) {
         return new SmallRyeConfigBuilder().withMapping(WalletConfig.class)
                 .withSources(new PropertiesConfigSource(properties, "test", 500)).build()
                 .getConfigMapping(WalletConfig.class);

@@ -386,6 +386,32 @@ class WalletStoreTest {
     }
 
     @Test
+    void batchOfOneUserAsLargeAsAllowedFitsInItsWalletItemWhateverItsIdsAndAmounts() {
+        int allowed = WalletStore.maxEventsPerUser(2);
+
+        assertThat(applied(store, largestEvents(allowed))).first().isInstanceOf(Outcome.Applied.class);
+        // The limit is DynamoDB's: a quarter more is refused, and would be refused again on every retry.
+        assertThatThrownBy(() -> applied(store, largestEvents(allowed + allowed / 4)))
+                .hasMessageContaining("Item size has exceeded the maximum allowed size");
+    }
+
+    /** Events with the longest ids and amounts there can be, of a user with the longest id: a credit, then debits. */
+    private static List<WalletEvent> largestEvents(int count) {
+        String userId = "\uD83D\uDCB0".repeat(255) + new StringBuilder().appendCodePoint(0x20000 + count);
+        List<WalletEvent> events = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String eventId = "\uD83D\uDCB0".repeat(126) + new StringBuilder().appendCodePoint(0x20000 + count)
+                    .appendCodePoint(0x20000 + i);
+            events.add(i == 0
+                    ? new WalletEvent(eventId, userId, EventType.CREDIT,
+                            new BigDecimal("99999999999999999999999999999999999.99"), Instant.now())
+                    : new WalletEvent(eventId, userId, EventType.DEBIT,
+                            new BigDecimal("999999999999999999999999999999999999.99"), Instant.now()));
+        }
+        return events;
+    }
+
+    @Test
     void writeUnitsCountedForABatchedWalletWriteAreTheUnitsDynamoDbReportsForTheSameUpdate() {
         Wallet before = Wallet.EMPTY;
         // One byte more each time across the 1 KB boundary, then a wallet far smaller than the one before it,

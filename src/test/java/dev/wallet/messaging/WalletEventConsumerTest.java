@@ -1,0 +1,40 @@
+package dev.wallet.messaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import dev.wallet.config.WalletConfig;
+import dev.wallet.store.TestConfigs;
+import dev.wallet.store.WalletStore;
+
+/** What the consumer refuses to start with, rather than stalling later. */
+class WalletEventConsumerTest {
+
+    @Test
+    void batchesLargerThanOneWalletItemCanKeepFailTheStart() {
+        WalletConfig config = config(Map.of());
+        int allowed = WalletStore.maxEventsPerUser(2);
+
+        assertThat(new WalletEventConsumer(null, null, null, null, allowed, config)).isNotNull();
+        assertThatThrownBy(() -> new WalletEventConsumer(null, null, null, null, allowed + 1, config))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most " + allowed);
+        // More fraction digits make longer lines, so fewer fit.
+        assertThatThrownBy(() -> new WalletEventConsumer(null, null, null, null, allowed,
+                config(Map.of("wallet.amount.max-scale", "20")))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void noBatchInFlightFailsTheStart() {
+        assertThatThrownBy(() -> new WalletEventConsumer(null, null, null, null, 500,
+                config(Map.of("wallet.consumer.batches-in-flight", "0"))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("batches-in-flight");
+    }
+
+    private static WalletConfig config(Map<String, String> properties) {
+        return TestConfigs.wallet(properties);
+    }
+}
