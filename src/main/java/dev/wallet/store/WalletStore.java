@@ -201,13 +201,19 @@ public class WalletStore {
         return WalletRequests.version(dynamo.getItem(requests.readVersion(userId)).item()) == version;
     }
 
-    /** Records them on this thread, and from then on knows them as recorded, so they are not written twice. */
+    /**
+     * Records them on this thread, and from then on knows them as recorded, so they are not written twice. Each as
+     * its last write decided it, also when the batch's copy conflicts with it: the original may come again.
+     */
     private void recordHere(List<WalletEvent> events, Map<String, Known> known, Instant now) {
         Instant expiresAt = now.plus(retention);
-        List<Map<String, AttributeValue>> recovered = events.stream()
-                .filter(event -> known.get(event.eventId()) instanceof InLastWrite last && last.unrecorded(event))
-                .map(event -> WalletRequests.record(event, known.get(event.eventId()).outcomeOf(event), expiresAt))
-                .toList();
+        List<Map<String, AttributeValue>> recovered = new ArrayList<>();
+        for (WalletEvent event : events) {
+            if (known.get(event.eventId()) instanceof InLastWrite last) {
+                WalletEvent original = last.original(event.eventId());
+                recovered.add(WalletRequests.record(original, last.outcomeOf(original), expiresAt));
+            }
+        }
         for (int start = 0; start < recovered.size(); start += WalletRequests.MAX_WRITE_ITEMS) {
             writeAll(requests.record(recovered.subList(start,
                     Math.min(recovered.size(), start + WalletRequests.MAX_WRITE_ITEMS))));
@@ -404,6 +410,10 @@ public class WalletStore {
         @Override
         public boolean unrecorded(WalletEvent first) {
             return first.sameRequestAs(userId, entry.type(), entry.amount());
+        }
+        /** The event this write decided; its occurredAt is not kept, and no record holds it. */
+        WalletEvent original(String eventId) {
+            return new WalletEvent(eventId, userId, entry.type(), entry.amount(), null);
         }
     }
 

@@ -291,6 +291,24 @@ class WalletStoreTest {
     }
 
     @Test
+    void eventIdOfTheLastWriteReusedBesideANewEventLeavesTheOriginalRecordedBeforeTheWriteReplacesIt() {
+        WalletEvent original = credit("10");
+        Outcome first = applied(store, List.of(original)).get(0);
+        deleteRecord(original);
+        WalletEvent reused = new WalletEvent(original.eventId(), user, EventType.CREDIT, new BigDecimal("11"),
+                Instant.now());
+
+        List<Outcome> outcomes = applied(store, List.of(reused, credit("5")));
+
+        assertThat(outcomes.get(0)).isInstanceOfSatisfying(Outcome.Rejected.class,
+                rejected -> assertThat(rejected.reason()).isEqualTo(RejectionReason.EVENT_ID_CONFLICT));
+        assertWallet("15", 2);
+        // The write of the new event replaced last_run: the original is known from its record only.
+        assertThat(applied(newInstance(), List.of(original)).get(0)).usingRecursiveComparison().isEqualTo(first);
+        assertWallet("15", 2);
+    }
+
+    @Test
     void walletWrittenByAnotherToolAtVersionZeroTakesEvents() {
         dynamo.putItem(r -> r.tableName("wallet").item(Map.of("user_id", AttributeValue.fromS(user),
                 "balance", AttributeValue.fromN("10"), "version", AttributeValue.fromN("0"))));
