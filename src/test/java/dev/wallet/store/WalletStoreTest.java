@@ -278,10 +278,8 @@ class WalletStoreTest {
     @Test
     void eventIdOfTheLastWriteReusedForAnotherAmountConflictsAndLeavesTheOriginalRecorded() {
         WalletEvent original = credit("10");
-        Outcome first = applied(store, List.of(original)).get(0);
-        deleteRecord(original);
-        WalletEvent reused = new WalletEvent(original.eventId(), user, EventType.CREDIT, new BigDecimal("11"),
-                Instant.now());
+        Outcome first = appliedWithoutRecord(original);
+        WalletEvent reused = reusedForAnotherAmount(original);
 
         assertThat(applied(store, List.of(reused)).get(0)).isInstanceOfSatisfying(Outcome.Rejected.class,
                 rejected -> assertThat(rejected.reason()).isEqualTo(RejectionReason.EVENT_ID_CONFLICT));
@@ -293,10 +291,8 @@ class WalletStoreTest {
     @Test
     void eventIdOfTheLastWriteReusedBesideANewEventLeavesTheOriginalRecordedBeforeTheWriteReplacesIt() {
         WalletEvent original = credit("10");
-        Outcome first = applied(store, List.of(original)).get(0);
-        deleteRecord(original);
-        WalletEvent reused = new WalletEvent(original.eventId(), user, EventType.CREDIT, new BigDecimal("11"),
-                Instant.now());
+        Outcome first = appliedWithoutRecord(original);
+        WalletEvent reused = reusedForAnotherAmount(original);
 
         List<Outcome> outcomes = applied(store, List.of(reused, credit("5")));
 
@@ -624,6 +620,18 @@ class WalletStoreTest {
         }
         recordings.forEach(recording -> recording.write().toCompletableFuture().join());
         return published;
+    }
+
+    /** Applied, then its record lost, as after a crash: it is known from its wallet's last write only. */
+    private static Outcome appliedWithoutRecord(WalletEvent event) {
+        Outcome outcome = applied(store, List.of(event)).get(0);
+        deleteRecord(event);
+        return outcome;
+    }
+
+    private static WalletEvent reusedForAnotherAmount(WalletEvent original) {
+        return new WalletEvent(original.eventId(), original.userId(), original.type(),
+                original.amount().add(BigDecimal.ONE), Instant.now());
     }
 
     private static Map<String, AttributeValue> record(WalletEvent event) {
