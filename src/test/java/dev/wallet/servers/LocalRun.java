@@ -14,6 +14,9 @@ public final class LocalRun {
     }
 
     public static void main(String[] args) throws IOException, InterruptedException {
+        // Ctrl-C reaches every process of the terminal's group; a kill of Maven alone would leave this one and its
+        // servers running on their ports: stop with it (the shutdown hooks stop the servers).
+        ProcessHandle.current().parent().ifPresent(maven -> maven.onExit().thenRun(() -> System.exit(143)));
         Path work = Path.of("target", "local-run");
         // DynamoDB Local keeps nothing across runs, so Kafka must not either: its offsets would skip old events.
         Directories.deleteRecursively(work);
