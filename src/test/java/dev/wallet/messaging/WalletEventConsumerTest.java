@@ -1,6 +1,6 @@
 package dev.wallet.messaging;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
@@ -19,12 +19,14 @@ class WalletEventConsumerTest {
         WalletConfig config = config(Map.of());
         int allowed = WalletStore.maxEventsPerUser(2);
 
-        assertThat(new WalletEventConsumer(null, null, null, null, allowed, config)).isNotNull();
+        assertThatCode(() -> new WalletEventConsumer(null, null, null, null, allowed, config))
+                .doesNotThrowAnyException();
         assertThatThrownBy(() -> new WalletEventConsumer(null, null, null, null, allowed + 1, config))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most " + allowed);
         // More fraction digits make longer lines, so fewer fit.
         assertThatThrownBy(() -> new WalletEventConsumer(null, null, null, null, allowed,
-                config(Map.of("wallet.amount.max-scale", "20")))).isInstanceOf(IllegalArgumentException.class);
+                config(Map.of("wallet.amount.max-scale", "20")))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at most " + WalletStore.maxEventsPerUser(20));
     }
 
     @Test

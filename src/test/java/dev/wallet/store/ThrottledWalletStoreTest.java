@@ -147,10 +147,18 @@ class ThrottledWalletStoreTest {
 
         assertThatThrownBy(() -> recording.write().toCompletableFuture().join()).isInstanceOf(CompletionException.class)
                 .hasMessageContaining("records unprocessed 5 times");
+        assertThat(batch).as("records missing after the failed write").anyMatch(event -> record(event).isEmpty());
         throttling.off();
         recording.write().toCompletableFuture().join();
+
+        assertThat(batch).allSatisfy(event -> assertThat(record(event)).as(event.eventId()).isNotEmpty());
         assertOnceInOrder(streams, recording.outcomes());
         assertThat(applied(newInstance(), batch)).usingRecursiveComparison().isEqualTo(recording.outcomes());
+    }
+
+    private static Map<String, AttributeValue> record(WalletEvent event) {
+        return dynamo.getItem(r -> r.tableName("wallet-events-processed")
+                .key(Map.of("event_id", AttributeValue.fromS(event.eventId()))).consistentRead(true)).item();
     }
 
     /** Each user's credits and debits, in order, from a credit: every user's first batch writes its wallet. */
