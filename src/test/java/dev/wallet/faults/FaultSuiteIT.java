@@ -26,6 +26,9 @@ class FaultSuiteIT {
     // by default, which stopped consuming for good.
     private static final Duration OUTAGE = Duration.ofSeconds(70);
 
+    // Twice the service's session timeout in this suite (FaultRun).
+    private static final Duration PAUSE = Duration.ofSeconds(20);
+
     private final Random random = new Random(SEED);
 
     @Test
@@ -55,6 +58,24 @@ class FaultSuiteIT {
             run.awaitProgress(0.45);
             run.startService("first");
             run.faults.add("restarted at %.0f%%".formatted(run.progress() * 100));
+            assertNoMismatch(run.finish());
+        }
+    }
+
+    @Test
+    void instancePausedPastItsSessionThenResumedAsAZombieLosesNothingAndAppliesNothingTwice() throws Exception {
+        try (FaultRun run = start("2 instances, one paused 20 s")) {
+            run.allowLateCopies();
+            ServiceProcess zombie = run.startService("paused");
+            run.startService("other");
+            run.awaitProgress(0.2 + random.nextDouble() * 0.2);
+            zombie.pause();
+            run.faults.add("SIGSTOP of one instance at %.0f%%".formatted(run.progress() * 100));
+            // Twice the session timeout: its partitions move to the other instance, which processes their records
+            // from the last committed offsets while the paused one still holds its batches in flight.
+            await().pollDelay(PAUSE).atMost(PAUSE.plusSeconds(5)).until(() -> true);
+            zombie.resume();
+            run.faults.add("SIGCONT at %.0f%%".formatted(run.progress() * 100));
             assertNoMismatch(run.finish());
         }
     }

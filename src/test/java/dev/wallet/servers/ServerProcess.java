@@ -127,6 +127,8 @@ final class ServerProcess {
     /** Graceful stop: SIGTERM, then a kill if it does not end in time. */
     void stop() {
         if (process != null && process.isAlive()) {
+            // A paused process would only take SIGTERM once resumed.
+            resume();
             process.destroy();
             try {
                 if (!process.waitFor(30, TimeUnit.SECONDS)) {
@@ -136,6 +138,31 @@ final class ServerProcess {
                 Thread.currentThread().interrupt();
                 kill();
             }
+        }
+    }
+
+    /** SIGSTOP: every thread freezes, as in a long collection pause or a suspended VM. */
+    void pause() {
+        signal("STOP");
+    }
+
+    /** SIGCONT: it goes on where it stopped, unaware of the time that passed. */
+    void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        try {
+            int exit = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start()
+                    .waitFor();
+            if (exit != 0) {
+                throw new IllegalStateException("kill -" + name + " exited with " + exit);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

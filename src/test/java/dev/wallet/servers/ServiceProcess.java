@@ -146,6 +146,15 @@ public final class ServiceProcess {
         process.kill();
     }
 
+    /** {@code kill -STOP}: frozen, its connections open, its work in flight, until {@link #resume}. */
+    public void pause() {
+        process.pause();
+    }
+
+    public void resume() {
+        process.resume();
+    }
+
     /** SIGTERM, then waits for it to exit; returns how long that took, or null when it did not exit in time. */
     public Duration terminate(Duration timeout) {
         long start = System.nanoTime();
