@@ -34,6 +34,8 @@ final class Observed implements AutoCloseable {
     final Map<String, List<JsonNode>> balances = new ConcurrentHashMap<>();
     /** The last balance record read per user. */
     final Map<String, JsonNode> lastBalance = new ConcurrentHashMap<>();
+    /** Each user's versions in the order their first records were read. */
+    final Map<String, List<Long>> firstVersions = new ConcurrentHashMap<>();
     /** Each user's balance record of the highest version: the current balance by the contract's rule. */
     final Map<String, JsonNode> highestBalance = new ConcurrentHashMap<>();
     /** Rejections by the input position they name. */
@@ -78,8 +80,11 @@ final class Observed implements AutoCloseable {
         }
         if (record.topic().equals("wallet-balances")) {
             String userId = value.path("userId").asText();
-            balances.computeIfAbsent(Expected.key(userId, value.path("version").asLong()),
-                    k -> new CopyOnWriteArrayList<>()).add(value);
+            long version = value.path("version").asLong();
+            balances.computeIfAbsent(Expected.key(userId, version), k -> {
+                firstVersions.computeIfAbsent(userId, u -> new CopyOnWriteArrayList<>()).add(version);
+                return new CopyOnWriteArrayList<>();
+            }).add(value);
             lastBalance.put(userId, value);
             highestBalance.merge(userId, value,
                     (kept, now) -> now.path("version").asLong() > kept.path("version").asLong() ? now : kept);

@@ -60,6 +60,14 @@ final class Verdict {
                 mismatches.add("highest balance record of " + user + " is " + highest + ", expected " + want);
             }
         });
+        observed.firstVersions.forEach((user, versions) -> {
+            for (int i = 1; i < versions.size(); i++) {
+                if (versions.get(i) <= versions.get(i - 1)) {
+                    mismatches.add("out of order: version " + versions.get(i) + " of " + user
+                            + " first published after version " + versions.get(i - 1));
+                }
+            }
+        });
         // In input order, a re-sent duplicate publishes its first outcome again: the last record may be an old one.
         expected.lastBalance.forEach((user, want) -> {
             JsonNode last = observed.lastBalance.get(user);
