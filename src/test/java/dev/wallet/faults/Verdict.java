@@ -97,6 +97,10 @@ final class Verdict {
             }
             seen.stream().filter(r -> !r.path("reason").asText().equals(reason)).forEach(r -> mismatches.add(
                     "wrong rejection for input " + position + ": " + r + ", expected " + reason));
+            // A redelivery repeats its first rejection exactly: the same detail and balance.
+            seen.stream().filter(r -> !r.equals(seen.get(0))).forEach(r -> mismatches.add(
+                    "a copy of the rejection of input " + position + " differs from the first: " + r + ", first "
+                            + seen.get(0)));
         });
         observed.rejections.forEach((position, seen) -> {
             if (!expected.rejections.containsKey(position)) {
