@@ -1,5 +1,7 @@
 package dev.wallet.store;
 
+import static dev.wallet.store.Stores.NOT_PUBLISHED;
+import static dev.wallet.store.Stores.applied;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -27,7 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchExecuteStatementRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
 
@@ -80,10 +81,7 @@ class ThrottledWalletStoreTest {
 
     /** The service, started: its own metrics and cache. */
     private static WalletStore newInstance() {
-        StoreMetrics metrics = new StoreMetrics(registry);
-        WalletCache cache = new WalletCache(config, new SimpleMeterRegistry());
-        return new WalletStore(dynamo, requests, workers, metrics, cache,
-                new WalletWrites(dynamo, requests, workers, metrics, cache), config);
+        return Stores.instance(dynamo, requests, workers, registry, config);
     }
 
     @Test
@@ -95,8 +93,7 @@ class ThrottledWalletStoreTest {
 
         List<Outcome> published = new ArrayList<>();
         for (List<WalletEvent> batch : batches) {
-            Recording recording = retried(() -> instance.apply(batch, outcomes -> {
-            }));
+            Recording recording = retried(() -> instance.apply(batch, NOT_PUBLISHED));
             retried(() -> recording.write().toCompletableFuture().join());
             published.addAll(recording.outcomes());
         }
@@ -123,8 +120,7 @@ class ThrottledWalletStoreTest {
 
         // 10 statements throttled in 2 requests of at most 25, and one let through per try after the first: at
         // least 5 in one request, of which 4 get through.
-        assertThatThrownBy(() -> instance.apply(batch, outcomes -> {
-        })).hasMessageContaining("wallet writes unprocessed 5 times");
+        assertThatThrownBy(() -> instance.apply(batch, NOT_PUBLISHED)).hasMessageContaining("wallet writes unprocessed 5 times");
         assertThat(walletWrites()).isBetween(34.0, 38.0);
         throttling.off();
         List<Outcome> outcomes = applied(instance, batch);
@@ -142,23 +138,17 @@ class ThrottledWalletStoreTest {
         // through 4 of.
         throttling.usersAmong(BatchWriteItemRequest.class, lastUsers(streams, 10));
 
-        Recording recording = instance.apply(batch, outcomes -> {
-        });
+        Recording recording = instance.apply(batch, NOT_PUBLISHED);
 
         assertThatThrownBy(() -> recording.write().toCompletableFuture().join()).isInstanceOf(CompletionException.class)
                 .hasMessageContaining("records unprocessed 5 times");
-        assertThat(batch).as("records missing after the failed write").anyMatch(event -> record(event).isEmpty());
+        assertThat(batch).as("records missing after the failed write").anyMatch(event -> Stores.record(dynamo, event).isEmpty());
         throttling.off();
         recording.write().toCompletableFuture().join();
 
-        assertThat(batch).allSatisfy(event -> assertThat(record(event)).as(event.eventId()).isNotEmpty());
+        assertThat(batch).allSatisfy(event -> assertThat(Stores.record(dynamo, event)).as(event.eventId()).isNotEmpty());
         assertOnceInOrder(streams, recording.outcomes());
         assertThat(applied(newInstance(), batch)).usingRecursiveComparison().isEqualTo(recording.outcomes());
-    }
-
-    private static Map<String, AttributeValue> record(WalletEvent event) {
-        return dynamo.getItem(r -> r.tableName("wallet-events-processed")
-                .key(Map.of("event_id", AttributeValue.fromS(event.eventId()))).consistentRead(true)).item();
     }
 
     /** Each user's credits and debits, in order, from a credit: every user's first batch writes its wallet. */
@@ -210,13 +200,6 @@ class ThrottledWalletStoreTest {
         }
     }
 
-    private static List<Outcome> applied(WalletStore instance, List<WalletEvent> batch) {
-        Recording recording = instance.apply(batch, outcomes -> {
-        });
-        recording.write().toCompletableFuture().join();
-        return recording.outcomes();
-    }
-
     /** Each user's outcomes, in the order published, are its stream's applied once in order, and so is its wallet. */
     private static void assertOnceInOrder(Map<String, List<WalletEvent>> streams, List<Outcome> published) {
         Map<String, List<String>> effects = new LinkedHashMap<>();
@@ -226,16 +209,11 @@ class ThrottledWalletStoreTest {
             List<Outcome> once = OnceInOrder.outcomes(stream);
             assertThat(effects.get(userId)).as(userId)
                     .containsExactlyElementsOf(once.stream().map(OnceInOrder::effect).toList());
-            Map<String, AttributeValue> wallet = dynamo.getItem(r -> r.tableName("wallet")
-                    .key(Map.of("user_id", AttributeValue.fromS(userId))).consistentRead(true)).item();
-            Outcome.Applied last = once.stream().filter(Outcome.Applied.class::isInstance)
-                    .map(Outcome.Applied.class::cast).reduce((first, second) -> second).orElseThrow();
-            assertThat(new BigDecimal(wallet.get("balance").n())).as(userId).isEqualByComparingTo(last.balance());
-            assertThat(wallet.get("version").n()).as(userId).isEqualTo(Long.toString(last.version()));
+            Stores.assertWalletAfter(dynamo, userId, once, userId);
         });
     }
 
     private static double walletWrites() {
-        return registry.find("wallet.dynamodb.wallet.writes").counters().stream().mapToDouble(c -> c.count()).sum();
+        return Stores.walletWrites(registry);
     }
 }

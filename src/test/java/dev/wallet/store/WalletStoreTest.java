@@ -2,6 +2,8 @@ package dev.wallet.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static dev.wallet.store.Stores.NOT_PUBLISHED;
+import static dev.wallet.store.Stores.applied;
 import static org.awaitility.Awaitility.await;
 
 import java.math.BigDecimal;
@@ -20,7 +22,6 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import org.junit.jupiter.api.AfterAll;
@@ -42,9 +43,6 @@ import dev.wallet.servers.DynamoDbLocal;
 
 /** How a batch of events reaches DynamoDB, against DynamoDB Local: what is written, how often, and recovery. */
 class WalletStoreTest {
-
-    private static final Consumer<List<Outcome>> NOT_PUBLISHED = outcomes -> {
-    };
 
     private static DynamoDbLocal server;
     private static DynamoDbClient dynamo;
@@ -70,17 +68,7 @@ class WalletStoreTest {
 
     /** Another instance of the service, or this one restarted: its own cache, empty. */
     private static WalletStore newInstance() {
-        StoreMetrics metrics = new StoreMetrics(registry);
-        WalletCache cache = new WalletCache(config, new SimpleMeterRegistry());
-        return new WalletStore(dynamo, requests, workers, metrics, cache,
-                new WalletWrites(dynamo, requests, workers, metrics, cache), config);
-    }
-
-    /** Applies them as the service does, and returns their outcomes once their records are written. */
-    private static List<Outcome> applied(WalletStore instance, List<WalletEvent> batch) {
-        Recording recording = instance.apply(batch, NOT_PUBLISHED);
-        recording.write().toCompletableFuture().join();
-        return recording.outcomes();
+        return Stores.instance(dynamo, requests, workers, registry, config);
     }
 
     @AfterAll
@@ -515,10 +503,7 @@ class WalletStoreTest {
                     return pool.awaitTermination(timeout, unit);
                 }
             });
-            StoreMetrics metrics = new StoreMetrics(registry);
-            WalletCache cache = new WalletCache(config, new SimpleMeterRegistry());
-            return new WalletStore(dynamo, requests, held, metrics, cache,
-                    new WalletWrites(dynamo, requests, held, metrics, cache), config);
+            return Stores.instance(dynamo, requests, held, registry, config);
         }
 
         void hold() {
@@ -586,14 +571,7 @@ class WalletStoreTest {
                 }
                 assertThat(raced.get(0).join()).as("round %d: the same outcomes from both", round)
                         .usingRecursiveComparison().isEqualTo(raced.get(1).join());
-                Outcome.Applied last = (Outcome.Applied) once.stream().filter(Outcome.Applied.class::isInstance)
-                        .reduce((first, second) -> second).orElseThrow();
-                Map<String, AttributeValue> wallet = dynamo.getItem(r -> r.tableName("wallet")
-                        .key(Map.of("user_id", AttributeValue.fromS(userId))).consistentRead(true)).item();
-                assertThat(new BigDecimal(wallet.get("balance").n())).as("round %d", round)
-                        .isEqualByComparingTo(last.balance());
-                assertThat(wallet.get("version").n()).as("round %d", round)
-                        .isEqualTo(Long.toString(last.version()));
+                Stores.assertWalletAfter(dynamo, userId, once, "round " + round);
                 assertThat(stream).allSatisfy(event -> assertThat(record(event)).isNotEmpty());
             }
             assertThat(requests("UpdateItem") - decidedAgain).as("wallet writes that lost a race, decided again")
@@ -637,8 +615,7 @@ class WalletStoreTest {
     }
 
     private static Map<String, AttributeValue> record(WalletEvent event) {
-        return dynamo.getItem(r -> r.tableName("wallet-events-processed")
-                .key(Map.of("event_id", AttributeValue.fromS(event.eventId()))).consistentRead(true)).item();
+        return Stores.record(dynamo, event);
     }
 
     private static void deleteRecord(WalletEvent event) {
@@ -647,8 +624,7 @@ class WalletStoreTest {
     }
 
     private Map<String, AttributeValue> wallet() {
-        return dynamo.getItem(r -> r.tableName("wallet").key(Map.of("user_id", AttributeValue.fromS(user)))
-                .consistentRead(true)).item();
+        return Stores.wallet(dynamo, user);
     }
 
     private void assertWallet(String balance, long version) {
@@ -658,7 +634,7 @@ class WalletStoreTest {
     }
 
     private static double walletWrites() {
-        return registry.find("wallet.dynamodb.wallet.writes").counters().stream().mapToDouble(c -> c.count()).sum();
+        return Stores.walletWrites(registry);
     }
 
     private static double recordWriteUnits() {

@@ -1,0 +1,66 @@
+package dev.wallet.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+import dev.wallet.Outcome;
+import dev.wallet.WalletEvent;
+import dev.wallet.config.WalletConfig;
+
+/** The store as the service assembles it, and what the store tests read back from DynamoDB. */
+final class Stores {
+
+    static final Consumer<List<Outcome>> NOT_PUBLISHED = outcomes -> {
+    };
+
+    private Stores() {
+    }
+
+    /** An instance of the service, or one restarted: its own cache, empty, and its metrics in {@code registry}. */
+    static WalletStore instance(DynamoDbClient dynamo, WalletRequests requests, StoreWorkers workers,
+            MeterRegistry registry, WalletConfig config) {
+        StoreMetrics metrics = new StoreMetrics(registry);
+        WalletCache cache = new WalletCache(config, new SimpleMeterRegistry());
+        return new WalletStore(dynamo, requests, workers, metrics, cache,
+                new WalletWrites(dynamo, requests, workers, metrics, cache), config);
+    }
+
+    /** Applies them as the service does, and returns their outcomes once their records are written. */
+    static List<Outcome> applied(WalletStore instance, List<WalletEvent> batch) {
+        Recording recording = instance.apply(batch, NOT_PUBLISHED);
+        recording.write().toCompletableFuture().join();
+        return recording.outcomes();
+    }
+
+    static Map<String, AttributeValue> record(DynamoDbClient dynamo, WalletEvent event) {
+        return dynamo.getItem(r -> r.tableName("wallet-events-processed")
+                .key(Map.of("event_id", AttributeValue.fromS(event.eventId()))).consistentRead(true)).item();
+    }
+
+    static Map<String, AttributeValue> wallet(DynamoDbClient dynamo, String userId) {
+        return dynamo.getItem(r -> r.tableName("wallet").key(Map.of("user_id", AttributeValue.fromS(userId)))
+                .consistentRead(true)).item();
+    }
+
+    /** The user's wallet holds the balance and version of the last event applied of {@code once}. */
+    static void assertWalletAfter(DynamoDbClient dynamo, String userId, List<Outcome> once, String description) {
+        Outcome.Applied last = once.stream().filter(Outcome.Applied.class::isInstance)
+                .map(Outcome.Applied.class::cast).reduce((first, second) -> second).orElseThrow();
+        Map<String, AttributeValue> wallet = wallet(dynamo, userId);
+        assertThat(new BigDecimal(wallet.get("balance").n())).as(description).isEqualByComparingTo(last.balance());
+        assertThat(wallet.get("version").n()).as(description).isEqualTo(Long.toString(last.version()));
+    }
+
+    static double walletWrites(MeterRegistry registry) {
+        return registry.find("wallet.dynamodb.wallet.writes").counters().stream().mapToDouble(c -> c.count()).sum();
+    }
+}
