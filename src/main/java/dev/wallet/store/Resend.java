@@ -13,7 +13,7 @@ import software.amazon.awssdk.retries.api.BackoffStrategy;
  */
 final class Resend {
 
-    static final int MAX_ATTEMPTS = 5;
+    private static final int MAX_ATTEMPTS = 5;
     // Random pauses under 25, 50, 100 and 200 ms (full jitter): under 400 ms in all before the batch fails.
     private static final BackoffStrategy BACKOFF = BackoffStrategy.exponentialDelay(Duration.ofMillis(25),
             Duration.ofMillis(200));

@@ -411,6 +411,7 @@ public class WalletStore {
         public boolean unrecorded(WalletEvent first) {
             return first.sameRequestAs(userId, entry.type(), entry.amount());
         }
+
         /** The event this write decided; its occurredAt is not kept, and no record holds it. */
         WalletEvent original(String eventId) {
             return new WalletEvent(eventId, userId, entry.type(), entry.amount(), null);
