@@ -36,8 +36,6 @@ final class Observed implements AutoCloseable {
     final Map<String, JsonNode> lastBalance = new ConcurrentHashMap<>();
     /** Each user's versions in the order their first records were read. */
     final Map<String, List<Long>> firstVersions = new ConcurrentHashMap<>();
-    /** Each user's balance record of the highest version: the current balance by the contract's rule. */
-    final Map<String, JsonNode> highestBalance = new ConcurrentHashMap<>();
     /** Rejections by the input position they name. */
     final Map<Expected.Position, List<JsonNode>> rejections = new ConcurrentHashMap<>();
     final List<String> unreadable = new CopyOnWriteArrayList<>();
@@ -86,8 +84,6 @@ final class Observed implements AutoCloseable {
                 return new CopyOnWriteArrayList<>();
             }).add(value);
             lastBalance.put(userId, value);
-            highestBalance.merge(userId, value,
-                    (kept, now) -> now.path("version").asLong() > kept.path("version").asLong() ? now : kept);
         } else {
             JsonNode source = value.path("source");
             rejections.computeIfAbsent(new Expected.Position(source.path("partition").asInt(),
