@@ -116,11 +116,15 @@ final class Throttling implements ExecutionInterceptor {
         if (withheld.isEmpty()) {
             return read;
         }
-        attributes.putAttribute(WITHHELD, withheld.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
-                table -> read.requestItems().get(table.getKey()).toBuilder().keys(table.getValue()).build())));
-        return read.toBuilder().requestItems(sent.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
-                table -> read.requestItems().get(table.getKey()).toBuilder().keys(table.getValue()).build())))
-                .build();
+        attributes.putAttribute(WITHHELD, keysOf(read, withheld));
+        return read.toBuilder().requestItems(keysOf(read, sent)).build();
+    }
+
+    /** These keys of each table, read as the request reads that table (consistently). */
+    private static Map<String, KeysAndAttributes> keysOf(BatchGetItemRequest read,
+            Map<String, List<Map<String, AttributeValue>>> keys) {
+        return keys.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
+                table -> read.requestItems().get(table.getKey()).toBuilder().keys(table.getValue()).build()));
     }
 
     private SdkRequest withholdItems(BatchWriteItemRequest write, ExecutionAttributes attributes) {
