@@ -18,6 +18,7 @@ public sealed interface Outcome {
 
     /** The event was refused; {@code balance} is the balance it was judged against, when that matters. */
     record Rejected(String eventId, String userId, RejectionReason reason, String detail, BigDecimal balance)
-            implements Outcome {
+            implements
+                Outcome {
     }
 }

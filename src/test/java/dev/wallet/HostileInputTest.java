@@ -1,8 +1,5 @@
 package dev.wallet;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +20,9 @@ import io.quarkus.test.junit.QuarkusTest;
 import dev.wallet.servers.LocalServersResource;
 import dev.wallet.servers.LocalServersResource.Endpoints;
 import dev.wallet.servers.LocalServersResource.InjectEndpoints;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A corpus of bad records between good events: each bad one ends on the rejections topic as INVALID_EVENT with its

@@ -1,8 +1,5 @@
 package dev.wallet;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 import java.math.BigDecimal;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -33,6 +30,9 @@ import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
 import dev.wallet.servers.LocalServersResource;
 import dev.wallet.servers.LocalServersResource.Endpoints;
 import dev.wallet.servers.LocalServersResource.InjectEndpoints;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** The event contract, end to end: a real Kafka broker and DynamoDB Local, the service in between. */
 @QuarkusTest

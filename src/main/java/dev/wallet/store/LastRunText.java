@@ -18,7 +18,8 @@ import dev.wallet.WalletEventParser;
  * version it made (0 when rejected), and its eventId, prefixed by the eventId's length in UTF-16 code units and a
  * colon, e.g. {@code "2026-11-26T13:10:11.123Z\nD 12.5 APPLIED 87.5 7 8:evt-0001"}.
  *
- * <p>One string rather than a map of entries beside an {@code at} attribute: DynamoDB parses, validates and sizes
+ * <p>
+ * One string rather than a map of entries beside an {@code at} attribute: DynamoDB parses, validates and sizes
  * every attribute value of a request, nested ones included, and DynamoDB Local took about 20 % more conditional
  * updates per second this way. The eventId comes last and counted because producers choose it: it may hold
  * spaces, colons or line breaks.

@@ -14,7 +14,8 @@ import dev.wallet.config.WalletConfig;
  * The wallets this instance last wrote or read, so that a user's next batch skips reading its wallet: the
  * partition that carries a user's events usually stays with one consumer.
  *
- * <p>A cached wallet may be stale (another instance took the partition for a while): it is only ever the
+ * <p>
+ * A cached wallet may be stale (another instance took the partition for a while): it is only ever the
  * expected version of a conditional write, which then fails and the wallet is read again. A decision that
  * writes nothing (only rejections) stands only once the wallet is found still at that version.
  */

@@ -98,7 +98,8 @@ class WalletWrites {
             switch (error.code()) {
                 case CONDITIONAL_CHECK_FAILED, DUPLICATE_ITEM -> moved.add(write.userId());
                 case THROTTLING_ERROR, PROVISIONED_THROUGHPUT_EXCEEDED, REQUEST_LIMIT_EXCEEDED,
-                        TRANSACTION_CONFLICT, INTERNAL_SERVER_ERROR -> again.add(write);
+                        TRANSACTION_CONFLICT, INTERNAL_SERVER_ERROR ->
+                    again.add(write);
                 default -> throw new IllegalStateException("DynamoDB refused the write of wallet "
                         + write.userId() + ": " + error.codeAsString() + " " + error.message());
             }

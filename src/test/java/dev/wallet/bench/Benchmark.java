@@ -231,10 +231,11 @@ public final class Benchmark {
                 | workload | events | service events/s | reference events/s, before / after | service / reference | naive events/s | service / naive | requests / applied event | WCU / event | WCU / applied event | WCU / event of coalesced runs | latency p50 / p95 / p99 ms at %s load | p99 ms in the warm-up | CPU %% of one core meanwhile: service / DynamoDB Local / Kafka / benchmark | startup to ready | peak RSS |
                 |---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|
                 %s
-                """.formatted(Runtime.getRuntime().availableProcessors(), cpu, memory,
-                System.getProperty("java.version"), EVENTS, USERS, CONCURRENCY, CONCURRENCY, USERS,
-                WINDOW.toSeconds(), NAIVE_EVENTS, WINDOW.toSeconds(), WINDOW.toSeconds(), WARMUP.toSeconds(),
-                LOAD == 0.5 ? "half" : "%.0f %%".formatted(100 * LOAD), String.join("\n", rows));
+                """
+                .formatted(Runtime.getRuntime().availableProcessors(), cpu, memory,
+                        System.getProperty("java.version"), EVENTS, USERS, CONCURRENCY, CONCURRENCY, USERS,
+                        WINDOW.toSeconds(), NAIVE_EVENTS, WINDOW.toSeconds(), WINDOW.toSeconds(), WARMUP.toSeconds(),
+                        LOAD == 0.5 ? "half" : "%.0f %%".formatted(100 * LOAD), String.join("\n", rows));
     }
 
     private static void createTable(DynamoDbClient dynamo, String table) {

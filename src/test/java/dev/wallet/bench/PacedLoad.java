@@ -1,7 +1,5 @@
 package dev.wallet.bench;
 
-import static org.awaitility.Awaitility.await;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +11,8 @@ import java.util.stream.Stream;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * The latency run's load: events at a fixed rate into the service's input topic, and when each one's outcome was

@@ -1,7 +1,5 @@
 package dev.wallet.bench;
 
-import static org.awaitility.Awaitility.await;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,6 +20,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 import dev.wallet.servers.KafkaBroker;
 import dev.wallet.servers.ServiceProcess;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * The packaged service as its own process on its own topics and tables: drains a pre-filled topic (throughput,

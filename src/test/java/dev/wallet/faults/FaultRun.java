@@ -1,7 +1,5 @@
 package dev.wallet.faults;
 
-import static org.awaitility.Awaitility.await;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -29,6 +27,8 @@ import dev.wallet.servers.DynamoDbLocal;
 import dev.wallet.servers.LocalServers;
 import dev.wallet.servers.ServiceProcess;
 import dev.wallet.servers.TcpProxy;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * One fault scenario: fresh Kafka and DynamoDB Local, the stream produced up front, the packaged service consuming

@@ -1,15 +1,14 @@
 package dev.wallet.faults;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 import java.time.Duration;
-import java.util.List;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
 import dev.wallet.servers.ServiceProcess;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The guarantees under faults, with the packaged service as its own OS process against a real Kafka broker and

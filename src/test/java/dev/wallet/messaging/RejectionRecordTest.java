@@ -1,7 +1,5 @@
 package dev.wallet.messaging;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -11,6 +9,8 @@ import org.junit.jupiter.api.Test;
 
 import dev.wallet.Outcome;
 import dev.wallet.RejectionReason;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** How a rejection echoes the original value. */
 class RejectionRecordTest {

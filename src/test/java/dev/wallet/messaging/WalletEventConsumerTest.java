@@ -1,8 +1,5 @@
 package dev.wallet.messaging;
 
-import static org.assertj.core.api.Assertions.assertThatCode;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -10,6 +7,9 @@ import org.junit.jupiter.api.Test;
 import dev.wallet.config.WalletConfig;
 import dev.wallet.store.TestConfigs;
 import dev.wallet.store.WalletStore;
+
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** What the consumer refuses to start with, rather than stalling later. */
 class WalletEventConsumerTest {

@@ -1,7 +1,5 @@
 package dev.wallet.servers;
 
-import static org.awaitility.Awaitility.await;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -17,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * The packaged service ({@code target/quarkus-app/quarkus-run.jar}) as its own OS process, configured only

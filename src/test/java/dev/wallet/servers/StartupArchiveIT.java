@@ -1,12 +1,12 @@
 package dev.wallet.servers;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The archive {@link StartupArchive} recorded is the one the packaged service starts from: a JVM maps an archive

@@ -1,8 +1,5 @@
 package dev.wallet.store;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -11,6 +8,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import dev.wallet.EventType;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class LastRunTextTest {
 

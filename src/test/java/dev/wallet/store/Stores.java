@@ -1,7 +1,5 @@
 package dev.wallet.store;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +13,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import dev.wallet.Outcome;
 import dev.wallet.WalletEvent;
 import dev.wallet.config.WalletConfig;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The store as the service assembles it, and what the store tests read back from DynamoDB. */
 final class Stores {

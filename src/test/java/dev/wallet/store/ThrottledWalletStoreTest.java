@@ -1,10 +1,5 @@
 package dev.wallet.store;
 
-import static dev.wallet.store.Stores.NOT_PUBLISHED;
-import static dev.wallet.store.Stores.applied;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -37,6 +32,11 @@ import dev.wallet.Outcome;
 import dev.wallet.WalletEvent;
 import dev.wallet.config.WalletConfig;
 import dev.wallet.servers.DynamoDbLocal;
+
+import static dev.wallet.store.Stores.NOT_PUBLISHED;
+import static dev.wallet.store.Stores.applied;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Batches against a DynamoDB Local that throttles part of each batch request ({@link Throttling}), as DynamoDB does
@@ -120,7 +120,8 @@ class ThrottledWalletStoreTest {
 
         // 10 statements throttled in 2 requests of at most 25, and one let through per try after the first: at
         // least 5 in one request, of which 4 get through.
-        assertThatThrownBy(() -> instance.apply(batch, NOT_PUBLISHED)).hasMessageContaining("wallet writes unprocessed 5 times");
+        assertThatThrownBy(() -> instance.apply(batch, NOT_PUBLISHED))
+                .hasMessageContaining("wallet writes unprocessed 5 times");
         assertThat(walletWrites()).isBetween(34.0, 38.0);
         throttling.off();
         List<Outcome> outcomes = applied(instance, batch);
@@ -142,7 +143,8 @@ class ThrottledWalletStoreTest {
 
         assertThatThrownBy(() -> recording.write().toCompletableFuture().join()).isInstanceOf(CompletionException.class)
                 .hasMessageContaining("records unprocessed 5 times");
-        assertThat(batch).as("records missing after the failed write").anyMatch(event -> Stores.record(dynamo, event).isEmpty());
+        assertThat(batch).as("records missing after the failed write")
+                .anyMatch(event -> Stores.record(dynamo, event).isEmpty());
         throttling.off();
         recording.write().toCompletableFuture().join();
 

@@ -1,11 +1,5 @@
 package dev.wallet.store;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static dev.wallet.store.Stores.NOT_PUBLISHED;
-import static dev.wallet.store.Stores.applied;
-import static org.awaitility.Awaitility.await;
-
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,6 +34,12 @@ import dev.wallet.RejectionReason;
 import dev.wallet.WalletEvent;
 import dev.wallet.config.WalletConfig;
 import dev.wallet.servers.DynamoDbLocal;
+
+import static dev.wallet.store.Stores.NOT_PUBLISHED;
+import static dev.wallet.store.Stores.applied;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /** How a batch of events reaches DynamoDB, against DynamoDB Local: what is written, how often, and recovery. */
 class WalletStoreTest {

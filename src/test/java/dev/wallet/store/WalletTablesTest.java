@@ -1,7 +1,5 @@
 package dev.wallet.store;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -17,6 +15,8 @@ import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
 
 import dev.wallet.config.WalletConfig;
 import dev.wallet.servers.DynamoDbLocal;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Table creation with provisioned throughput, against DynamoDB Local (the on-demand default is in WalletServiceTest). */
 class WalletTablesTest {
