@@ -47,38 +47,50 @@ class WalletEventParserTest {
         assertThat(event.amount()).isEqualByComparingTo(expected);
     }
 
+    // JSON written with ' for ", to keep the rows readable.
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-            "not JSON                 | not json                                                    | not valid JSON",
-            "not an object            | [1,2]                                                       | JSON object",
-            "trailing garbage         | {\"eventId\":\"e\"} x                                       | not valid JSON",
-            "duplicate field          | {\"eventId\":\"e\",\"eventId\":\"f\"}                       | not valid JSON",
-            "missing eventId          | {\"userId\":\"u1\",\"type\":\"CREDIT\",\"amount\":\"1\"}    | eventId is required",
-            "numeric eventId          | {\"eventId\":7,\"userId\":\"u1\",\"type\":\"CREDIT\",\"amount\":\"1\"} | eventId must be a string",
-            "empty eventId            | {\"eventId\":\"\",\"userId\":\"u1\",\"type\":\"CREDIT\",\"amount\":\"1\"} | eventId must have 1 to 128",
-            "missing userId           | {\"eventId\":\"e\",\"type\":\"CREDIT\",\"amount\":\"1\"}    | userId is required",
-            "unknown type             | {\"eventId\":\"e\",\"userId\":\"u1\",\"type\":\"credit\",\"amount\":\"1\"} | type must be CREDIT or DEBIT",
-            "missing type             | {\"eventId\":\"e\",\"userId\":\"u1\",\"amount\":\"1\"}      | type is required",
-            "missing amount           | {\"eventId\":\"e\",\"userId\":\"u1\",\"type\":\"CREDIT\"}   | amount is required",
-            "zero amount              | {\"eventId\":\"e\",\"userId\":\"u1\",\"type\":\"CREDIT\",\"amount\":0} | must be positive",
-            "negative amount          | {\"eventId\":\"e\",\"userId\":\"u1\",\"type\":\"CREDIT\",\"amount\":\"-5\"} | must be positive",
-            "NaN amount               | {\"eventId\":\"e\",\"userId\":\"u1\",\"type\":\"CREDIT\",\"amount\":\"NaN\"} | not a decimal number",
-            "boolean amount           | {\"eventId\":\"e\",\"userId\":\"u1\",\"type\":\"CREDIT\",\"amount\":true} | amount is required",
-            "too precise amount       | {\"eventId\":\"e\",\"userId\":\"u1\",\"type\":\"CREDIT\",\"amount\":\"0.001\"} | at most 2 fraction digits",
-            "1e40                     | {\"eventId\":\"e\",\"userId\":\"u1\",\"type\":\"CREDIT\",\"amount\":\"1e40\"} | at most 38 digits",
-            "1e400 as a number        | {\"eventId\":\"e\",\"userId\":\"u1\",\"type\":\"CREDIT\",\"amount\":1e400} | at most 38 digits",
-            "1e999999999              | {\"eventId\":\"e\",\"userId\":\"u1\",\"type\":\"CREDIT\",\"amount\":\"1e999999999\"} | at most 38 digits",
-            "1e2147483647             | {\"eventId\":\"e\",\"userId\":\"u1\",\"type\":\"CREDIT\",\"amount\":\"1e2147483647\"} | at most 38 digits",
-            "1e2147483647 as a number | {\"eventId\":\"e\",\"userId\":\"u1\",\"type\":\"CREDIT\",\"amount\":1e2147483647} | at most 38 digits",
-            "100e2147483647           | {\"eventId\":\"e\",\"userId\":\"u1\",\"type\":\"CREDIT\",\"amount\":\"100e2147483647\"} | at most 38 digits",
-            "-1e2147483647            | {\"eventId\":\"e\",\"userId\":\"u1\",\"type\":\"CREDIT\",\"amount\":\"-1e2147483647\"} | must be positive",
-            "-1e999999999             | {\"eventId\":\"e\",\"userId\":\"u1\",\"type\":\"CREDIT\",\"amount\":\"-1e999999999\"} | must be positive",
-            "1e-2147483647            | {\"eventId\":\"e\",\"userId\":\"u1\",\"type\":\"CREDIT\",\"amount\":\"1e-2147483647\"} | at most 2 fraction digits",
-            "10e-2147483648           | {\"eventId\":\"e\",\"userId\":\"u1\",\"type\":\"CREDIT\",\"amount\":\"10e-2147483648\"} | amount",
-            "unpaired surrogate       | {\"eventId\":\"a\\ud800b\",\"userId\":\"u1\",\"type\":\"CREDIT\",\"amount\":\"1\"} | eventId must be Unicode text",
-            "39 digits                | {\"eventId\":\"e\",\"userId\":\"u1\",\"type\":\"CREDIT\",\"amount\":\"100000000000000000000000000000000000000\"} | at most 38 digits",
-            "bad occurredAt           | {\"eventId\":\"e\",\"userId\":\"u1\",\"type\":\"CREDIT\",\"amount\":\"1\",\"occurredAt\":\"yesterday\"} | occurredAt must be" })
+    @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+            not JSON           | not json | not valid JSON
+            not an object      | [1,2] | JSON object
+            trailing garbage   | {'eventId':'e'} x | not valid JSON
+            duplicate field    | {'eventId':'e','eventId':'f'} | not valid JSON
+            missing eventId    | {'userId':'u1','type':'CREDIT','amount':'1'} | eventId is required
+            numeric eventId    | {'eventId':7,'userId':'u1','type':'CREDIT','amount':'1'} | eventId must be a string
+            empty eventId      | {'eventId':'','userId':'u1','type':'CREDIT','amount':'1'} | eventId must have 1 to 128
+            missing userId     | {'eventId':'e','type':'CREDIT','amount':'1'} | userId is required
+            unknown type       | {'eventId':'e','userId':'u1','type':'credit','amount':'1'} | type must be CREDIT or DEBIT
+            missing type       | {'eventId':'e','userId':'u1','amount':'1'} | type is required
+            missing amount     | {'eventId':'e','userId':'u1','type':'CREDIT'} | amount is required
+            unpaired surrogate | {'eventId':'a\\ud800b','userId':'u1','type':'CREDIT','amount':'1'} | eventId must be Unicode text
+            bad occurredAt     | {'eventId':'e','userId':'u1','type':'CREDIT','amount':'1','occurredAt':'yesterday'} | occurredAt must be
+            """)
     void contractBreachIsExplained(String name, String json, String detail) {
+        assertThatThrownBy(() -> parse("u1", json.replace('\'', '"'))).isInstanceOf(InvalidEventException.class)
+                .hasMessageContaining(detail);
+    }
+
+    @ParameterizedTest(name = "amount {0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+            0                                         | must be positive
+            '-5'                                      | must be positive
+            'NaN'                                     | not a decimal number
+            true                                      | amount is required
+            '0.001'                                   | at most 2 fraction digits
+            '1e40'                                    | at most 38 digits
+            1e400                                     | at most 38 digits
+            '1e999999999'                             | at most 38 digits
+            '1e2147483647'                            | at most 38 digits
+            1e2147483647                              | at most 38 digits
+            '100e2147483647'                          | at most 38 digits
+            '-1e2147483647'                           | must be positive
+            '-1e999999999'                            | must be positive
+            '1e-2147483647'                           | at most 2 fraction digits
+            '10e-2147483648'                          | amount
+            '100000000000000000000000000000000000000' | at most 38 digits
+            """)
+    void amountBreachIsExplained(String amount, String detail) {
+        String json = "{'eventId':'e','userId':'u1','type':'CREDIT','amount':%s}".formatted(amount).replace('\'', '"');
+
         assertThatThrownBy(() -> parse("u1", json)).isInstanceOf(InvalidEventException.class)
                 .hasMessageContaining(detail);
     }

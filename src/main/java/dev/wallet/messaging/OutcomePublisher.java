@@ -17,6 +17,8 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import dev.wallet.Outcome;
 import dev.wallet.config.WalletConfig;
 
+import static org.eclipse.microprofile.reactive.messaging.OnOverflow.Strategy.UNBOUNDED_BUFFER;
+
 /**
  * Publishes outcomes keyed by userId, all of a batch in flight at once and in order (so each user's outputs
  * keep the order of its events), and returns only once Kafka has acknowledged every one.
@@ -30,8 +32,8 @@ public class OutcomePublisher {
 
     // A batch's outputs are queued at once; the batch size (max.poll.records) per consumer bounds the buffer.
     public OutcomePublisher(
-            @Channel(Channels.BALANCES) @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER) MutinyEmitter<BalanceRecord> balances,
-            @Channel(Channels.REJECTIONS) @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER) MutinyEmitter<RejectionRecord> rejections,
+            @Channel(Channels.BALANCES) @OnOverflow(UNBOUNDED_BUFFER) MutinyEmitter<BalanceRecord> balances,
+            @Channel(Channels.REJECTIONS) @OnOverflow(UNBOUNDED_BUFFER) MutinyEmitter<RejectionRecord> rejections,
             WalletConfig config) {
         this.balances = balances;
         this.rejections = rejections;
