@@ -6,6 +6,11 @@ import java.time.Instant;
 /** A validated balance-update event, as the contract in the README defines it. */
 public record WalletEvent(String eventId, String userId, EventType type, BigDecimal amount, Instant occurredAt) {
 
+    /** The longest eventId, in code points: a wallet item keeps the eventIds of its last write ({@code last_run}). */
+    public static final int MAX_EVENT_ID_LENGTH = 128;
+    /** The longest userId, in code points: at 4 bytes each, well within DynamoDB's 2,048-byte partition keys. */
+    public static final int MAX_USER_ID_LENGTH = 256;
+
     /** The change this event makes to a balance: positive for a credit, negative for a debit. */
     public BigDecimal delta() {
         return type == EventType.CREDIT ? amount : amount.negate();

@@ -23,9 +23,6 @@ import dev.wallet.config.WalletConfig;
 @ApplicationScoped
 public class WalletEventParser {
 
-    /** In code points; a wallet item keeps the eventIds of its last write (its size: {@code LastRunText}). */
-    public static final int MAX_EVENT_ID_LENGTH = 128;
-    static final int MAX_USER_ID_LENGTH = 256;
     /** Longer amount strings are refused before BigDecimal parses them (its cost grows with the length). */
     private static final int MAX_AMOUNT_TEXT_LENGTH = 100;
     private static final int MAX_DETAIL_LENGTH = 300;
@@ -55,18 +52,18 @@ public class WalletEventParser {
             // forever in front of the rest of its partition.
             Log.errorf(e, "A record value failed the parser in a way no rule foresaw; rejected as invalid");
             throw new InvalidEventException(shorten("value could not be read: " + e), null,
-                    idOrNull(key, MAX_USER_ID_LENGTH));
+                    idOrNull(key, WalletEvent.MAX_USER_ID_LENGTH));
         }
     }
 
     private WalletEvent read(String key, byte[] value) throws InvalidEventException {
         JsonNode root = readObject(value, key);
-        String eventId = idOrNull(root.path("eventId").textValue(), MAX_EVENT_ID_LENGTH);
+        String eventId = idOrNull(root.path("eventId").textValue(), WalletEvent.MAX_EVENT_ID_LENGTH);
         String userId = idOrNull(root.path("userId").isTextual() ? root.get("userId").asText() : key,
-                MAX_USER_ID_LENGTH);
+                WalletEvent.MAX_USER_ID_LENGTH);
         Fields fields = new Fields(root, eventId, userId);
-        fields.requireText("eventId", MAX_EVENT_ID_LENGTH);
-        fields.requireText("userId", MAX_USER_ID_LENGTH);
+        fields.requireText("eventId", WalletEvent.MAX_EVENT_ID_LENGTH);
+        fields.requireText("userId", WalletEvent.MAX_USER_ID_LENGTH);
         if (key == null) {
             throw fields.invalid("record key is missing: it must be the userId");
         }
@@ -77,7 +74,7 @@ public class WalletEventParser {
     }
 
     private JsonNode readObject(byte[] value, String key) throws InvalidEventException {
-        String userId = idOrNull(key, MAX_USER_ID_LENGTH);
+        String userId = idOrNull(key, WalletEvent.MAX_USER_ID_LENGTH);
         if (value == null || value.length == 0) {
             throw new InvalidEventException("value is empty: expected a JSON object", null, userId);
         }

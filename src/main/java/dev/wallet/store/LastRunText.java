@@ -10,7 +10,7 @@ import java.util.stream.Stream;
 import dev.wallet.Amounts;
 import dev.wallet.EventType;
 import dev.wallet.RejectionReason;
-import dev.wallet.WalletEventParser;
+import dev.wallet.WalletEvent;
 
 /**
  * A wallet's {@code last_run} attribute, one string: the time of the wallet's last write, then one line per event
@@ -33,11 +33,11 @@ final class LastRunText {
     static int maxLineBytes(int maxScale) {
         // At most 38 significant digits, a point, and the zeros of a small fraction: "0.05".
         int number = Amounts.MAX_DIGITS + maxScale + 2;
-        int outcome = Stream.concat(Stream.of(WalletRequests.APPLIED),
+        int outcome = Stream.concat(Stream.of(WalletItems.APPLIED),
                 Arrays.stream(RejectionReason.values()).map(Enum::name)).mapToInt(String::length).max().orElseThrow();
         // The line break, the type and five spaces, a version of up to 19 digits, the eventId's length in UTF-16
         // code units (at most 256: 3 digits) and a colon, and the eventId at up to 4 bytes a code point.
-        return 7 + 2 * number + outcome + 19 + 4 + 4 * WalletEventParser.MAX_EVENT_ID_LENGTH;
+        return 7 + 2 * number + outcome + 19 + 4 + 4 * WalletEvent.MAX_EVENT_ID_LENGTH;
     }
 
     static String write(Wallet wallet) {

@@ -47,7 +47,7 @@ record Run(Wallet before, List<WalletEvent> events, List<Outcome> outcomes, BigD
             WalletEvent event = events.get(i);
             if (outcomes.get(i) instanceof Outcome.Applied applied) {
                 lastRun.put(event.eventId(), new Wallet.RunEntry(event.type(), event.amount(),
-                        WalletRequests.APPLIED, applied.balance(), applied.version()));
+                        WalletItems.APPLIED, applied.balance(), applied.version()));
             } else if (outcomes.get(i) instanceof Outcome.Rejected rejected) {
                 lastRun.put(event.eventId(), new Wallet.RunEntry(event.type(), event.amount(),
                         rejected.reason().name(), rejected.balance(), 0));

@@ -1,8 +1,5 @@
 package dev.wallet.store;
 
-import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -30,9 +27,16 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateTimeToLiveRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
-import dev.wallet.Outcome;
-import dev.wallet.WalletEvent;
 import dev.wallet.config.WalletConfig;
+
+import static dev.wallet.store.WalletItems.BALANCE;
+import static dev.wallet.store.WalletItems.EVENT_ID;
+import static dev.wallet.store.WalletItems.EXPIRES_AT;
+import static dev.wallet.store.WalletItems.LAST_RUN;
+import static dev.wallet.store.WalletItems.USER_ID;
+import static dev.wallet.store.WalletItems.VERSION;
+import static dev.wallet.store.WalletItems.n;
+import static dev.wallet.store.WalletItems.s;
 
 /**
  * Every DynamoDB request the service sends, and the attribute names of both tables, in one place.
@@ -53,21 +57,6 @@ public class WalletRequests {
     static final int MAX_WRITE_ITEMS = 25;
     /** DynamoDB's limit per BatchExecuteStatement. */
     static final int MAX_STATEMENTS = 25;
-    /** DynamoDB bills a write 1 unit per started KB of the item. */
-    private static final int WRITE_UNIT_BYTES = 1024;
-
-    static final String USER_ID = "user_id";
-    static final String BALANCE = "balance";
-    static final String VERSION = "version";
-    static final String LAST_RUN = "last_run";
-    static final String EVENT_ID = "event_id";
-    static final String TYPE = "type";
-    static final String AMOUNT = "amount";
-    static final String OUTCOME = "outcome";
-    static final String DETAIL = "detail";
-    static final String AT = "at";
-    static final String EXPIRES_AT = "expires_at";
-    static final String APPLIED = "APPLIED";
 
     private static final Map<String, String> WALLET_NAMES = Map.of("#balance", BALANCE, "#version", VERSION,
             "#run", LAST_RUN);
@@ -141,15 +130,6 @@ public class WalletRequests {
                 .projectionExpression("#version").expressionAttributeNames(Map.of("#version", VERSION)).build();
     }
 
-    /**
-     * The wallet item a write leaves: its last_run remembers the run's outcomes until their records are written.
-     * Built once per write, for its request and its write units.
-     */
-    static Map<String, AttributeValue> walletItem(String userId, Wallet wallet) {
-        return Map.of(USER_ID, s(userId), BALANCE, n(wallet.balance()), VERSION, n(wallet.version()), LAST_RUN,
-                s(LastRunText.write(wallet)));
-    }
-
     /** Writes the wallet {@code item}. DynamoDB refuses it when the wallet is no longer at {@code expectedVersion}. */
     UpdateItemRequest write(long expectedVersion, Map<String, AttributeValue> item) {
         Map<String, AttributeValue> values = new HashMap<>();
@@ -193,109 +173,11 @@ public class WalletRequests {
         return BatchExecuteStatementRequest.builder().statements(statements).build();
     }
 
-    /**
-     * The write units DynamoDB bills for moving a wallet from {@code before} to the item {@code after}: an update
-     * costs as much as the larger of the two items.
-     */
-    static int writeUnits(String userId, Wallet before, Map<String, AttributeValue> after) {
-        int afterUnits = writeUnits(after);
-        return before == Wallet.EMPTY ? afterUnits : Math.max(writeUnits(walletItem(userId, before)), afterUnits);
-    }
-
-    /**
-     * The write units DynamoDB bills for writing this item: 1 per started KB. Computed rather than asked for
-     * (ReturnConsumedCapacity): DynamoDB Local reports none for PartiQL statements, and asking cost it about a
-     * quarter of its time per record written. {@code WalletStoreTest} checks this against what it reports.
-     */
-    static int writeUnits(Map<String, AttributeValue> item) {
-        int bytes = 0;
-        for (Map.Entry<String, AttributeValue> attribute : item.entrySet()) {
-            AttributeValue value = attribute.getValue();
-            bytes += utf8(attribute.getKey()) + switch (value.type()) {
-                case S -> utf8(value.s());
-                case N -> numberSize(new BigDecimal(value.n()));
-                default -> throw new IllegalArgumentException("Only strings and numbers are sized: " + value);
-            };
-        }
-        return Math.max(1, (bytes + WRITE_UNIT_BYTES - 1) / WRITE_UNIT_BYTES);
-    }
-
-    private static int utf8(String text) {
-        return text.getBytes(StandardCharsets.UTF_8).length;
-    }
-
-    // As DynamoDB Local sizes a number: its pairs of decimal digits, aligned on the decimal point, from the first
-    // significant pair to the last, plus one byte; zero is one byte.
-    private static int numberSize(BigDecimal number) {
-        if (number.signum() == 0) {
-            return 1;
-        }
-        BigDecimal digits = number.abs().stripTrailingZeros();
-        int highest = digits.precision() - digits.scale() - 1;
-        int lowest = -digits.scale();
-        return Math.floorDiv(highest, 2) - Math.floorDiv(lowest, 2) + 2;
-    }
-
     /** Unconditional puts: the wallet write before them already decided each event exactly once. */
     BatchWriteItemRequest record(List<Map<String, AttributeValue>> records) {
         List<WriteRequest> puts = records.stream()
                 .map(item -> WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build())
                 .toList();
         return BatchWriteItemRequest.builder().requestItems(Map.of(eventsTable, puts)).build();
-    }
-
-    /** The events-table record of an event's outcome. */
-    static Map<String, AttributeValue> record(WalletEvent event, Outcome outcome, Instant expiresAt) {
-        Map<String, AttributeValue> record = new HashMap<>();
-        record.put(EVENT_ID, s(event.eventId()));
-        record.put(USER_ID, s(event.userId()));
-        record.put(TYPE, s(event.type().name()));
-        record.put(AMOUNT, n(event.amount()));
-        record.put(EXPIRES_AT, n(expiresAt.getEpochSecond()));
-        if (outcome instanceof Outcome.Applied applied) {
-            record.put(OUTCOME, s(APPLIED));
-            record.put(BALANCE, n(applied.balance()));
-            record.put(VERSION, n(applied.version()));
-            record.put(AT, s(applied.appliedAt().toString()));
-        } else if (outcome instanceof Outcome.Rejected rejected) {
-            record.put(OUTCOME, s(rejected.reason().name()));
-            record.put(DETAIL, s(rejected.detail()));
-            if (rejected.balance() != null) {
-                record.put(BALANCE, n(rejected.balance()));
-            }
-        }
-        return record;
-    }
-
-    static Wallet wallet(Map<String, AttributeValue> item) {
-        if (item == null || item.isEmpty()) {
-            return Wallet.EMPTY;
-        }
-        BigDecimal balance = item.containsKey(BALANCE) ? decimal(item.get(BALANCE)) : BigDecimal.ZERO;
-        long version = version(item);
-        AttributeValue lastRun = item.get(LAST_RUN);
-        return lastRun == null ? new Wallet(balance, version, Instant.EPOCH, Map.of())
-                : LastRunText.read(balance, version, lastRun.s());
-    }
-
-    /** A missing wallet, or one without a version (written by another tool), has had no event applied. */
-    static long version(Map<String, AttributeValue> item) {
-        return item != null && item.containsKey(VERSION) ? Long.parseLong(item.get(VERSION).n()) : 0;
-    }
-
-    static BigDecimal decimal(AttributeValue value) {
-        return new BigDecimal(value.n());
-    }
-
-    private static AttributeValue s(String value) {
-        return AttributeValue.fromS(value);
-    }
-
-    private static AttributeValue n(BigDecimal value) {
-        return AttributeValue.fromN(value.toPlainString());
-    }
-
-    private static AttributeValue n(long value) {
-        return AttributeValue.fromN(Long.toString(value));
     }
 }

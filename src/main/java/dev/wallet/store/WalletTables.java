@@ -31,8 +31,8 @@ public class WalletTables {
     // Runs before the messaging connectors start, so no event is consumed before its tables exist.
     void onStart(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event) {
         if (create) {
-            createIfMissing(requests.walletTable(), WalletRequests.USER_ID);
-            createIfMissing(requests.eventsTable(), WalletRequests.EVENT_ID);
+            createIfMissing(requests.walletTable(), WalletItems.USER_ID);
+            createIfMissing(requests.eventsTable(), WalletItems.EVENT_ID);
             enableEventExpiry();
         }
     }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -13,14 +14,23 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchExecuteStatementResponse;
 import software.amazon.awssdk.services.dynamodb.model.BatchStatementError;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 /**
- * Writes decided runs to their wallets, each conditional on the version it was decided on. A batch's runs go as
- * PartiQL statements, {@value WalletRequests#MAX_STATEMENTS} per BatchExecuteStatement: each statement succeeds
- * or fails on its own, like an UpdateItem, at the same write units, for a 25th of the requests (DynamoDB Local
- * took about 1.6 times the wallet writes per second). One run alone, decided again after a conflict, is an
- * UpdateItem, which also takes a wallet item that exists without a version.
+ * Every write: decided runs to their wallets, and outcomes to the events table; the counterpart of
+ * {@link WalletReads}.
+ *
+ * <h2>Wallets</h2>
+ * Each conditional on the version its run was decided on. A batch's runs go as PartiQL statements,
+ * {@value WalletRequests#MAX_STATEMENTS} per BatchExecuteStatement: each statement succeeds or fails on its own, like
+ * an UpdateItem, at the same write units, for a 25th of the requests (docs/benchmarks.md). One run alone, decided
+ * again after a conflict, is an UpdateItem, which also takes a wallet item that exists without a version.
+ *
+ * <h2>Records</h2>
+ * Unconditional puts, {@value WalletRequests#MAX_WRITE_ITEMS} per BatchWriteItem: the wallet write before them
+ * already decided each event exactly once.
  */
 @ApplicationScoped
 class WalletWrites {
@@ -71,6 +81,37 @@ class WalletWrites {
         }
     }
 
+    /** Writes the records, every chunk in flight at once; completes once all are written. */
+    CompletableFuture<Void> records(List<Map<String, AttributeValue>> records) {
+        List<Callable<Void>> chunks = new ArrayList<>();
+        for (int start = 0; start < records.size(); start += WalletRequests.MAX_WRITE_ITEMS) {
+            BatchWriteItemRequest request = requests.record(
+                    records.subList(start, Math.min(records.size(), start + WalletRequests.MAX_WRITE_ITEMS)));
+            chunks.add(() -> recordAll(request));
+        }
+        return workers.start(chunks);
+    }
+
+    /** Writes the records one chunk after the other, on the calling thread. */
+    void recordsHere(List<Map<String, AttributeValue>> records) {
+        for (int start = 0; start < records.size(); start += WalletRequests.MAX_WRITE_ITEMS) {
+            recordAll(requests.record(
+                    records.subList(start, Math.min(records.size(), start + WalletRequests.MAX_WRITE_ITEMS))));
+        }
+    }
+
+    private Void recordAll(BatchWriteItemRequest request) {
+        Resend.untilDone(request, next -> {
+            metrics.request("BatchWriteItem");
+            BatchWriteItemResponse response = dynamo.batchWriteItem(next);
+            metrics.recordsWritten(requests.eventsTable(),
+                    WriteUnits.ofPuts(next.requestItems()) - WriteUnits.ofPuts(response.unprocessedItems()));
+            return response.unprocessedItems().isEmpty() ? null
+                    : next.toBuilder().requestItems(response.unprocessedItems()).build();
+        }, "records");
+        return null;
+    }
+
     // A statement DynamoDB did not run (throttled, busy) is sent again ({@link Resend}); one whose outcome is
     // unknown (an internal error) too: if it did run, the version moved, the condition fails, and the events are
     // found in last_run.
@@ -109,7 +150,7 @@ class WalletWrites {
 
     private void written(Write write) {
         metrics.walletWritten(requests.walletTable(),
-                WalletRequests.writeUnits(write.userId(), write.run().before(), write.item()),
+                WriteUnits.ofWallet(write.userId(), write.run().before(), write.item()),
                 write.run().events().size());
         cache.put(write.userId(), write.after());
     }
@@ -119,7 +160,7 @@ class WalletWrites {
 
         static Write of(String userId, Run run) {
             Wallet after = run.after();
-            return new Write(userId, run, after, WalletRequests.walletItem(userId, after));
+            return new Write(userId, run, after, WalletItems.walletItem(userId, after));
         }
     }
 }

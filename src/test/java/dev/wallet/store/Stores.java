@@ -30,8 +30,8 @@ final class Stores {
             MeterRegistry registry, WalletConfig config) {
         StoreMetrics metrics = new StoreMetrics(registry);
         WalletCache cache = new WalletCache(config, new SimpleMeterRegistry());
-        return new WalletStore(dynamo, requests, workers, metrics, cache,
-                new WalletWrites(dynamo, requests, workers, metrics, cache), config);
+        return new WalletStore(new WalletReads(dynamo, requests, workers, metrics, cache),
+                new WalletWrites(dynamo, requests, workers, metrics, cache), workers, config);
     }
 
     /** Applies them as the service does, and returns their outcomes once their records are written. */

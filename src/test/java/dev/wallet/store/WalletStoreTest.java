@@ -426,12 +426,12 @@ class WalletStoreTest {
             WalletEvent event = new WalletEvent("e".repeat(idLength), user, EventType.CREDIT, new BigDecimal("12.5"),
                     Instant.now());
             Wallet after = Run.decide(before, List.of(event), Instant.now()).after();
-            Map<String, AttributeValue> item = WalletRequests.walletItem(user, after);
+            Map<String, AttributeValue> item = WalletItems.walletItem(user, after);
 
             double reported = dynamo.updateItem(requests.write(before.version(), item).toBuilder()
                     .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build()).consumedCapacity().capacityUnits();
 
-            assertThat(WalletRequests.writeUnits(user, before, item)).as("eventId of %d characters", idLength)
+            assertThat(WriteUnits.ofWallet(user, before, item)).as("eventId of %d characters", idLength)
                     .isEqualTo((int) reported);
             before = after;
         }
@@ -446,12 +446,12 @@ class WalletStoreTest {
                     new BigDecimal("12.5"), Instant.now());
             Outcome outcome = idLength % 2 == 0 ? new Outcome.Applied(event, new BigDecimal("1007.25"), idLength,
                     Instant.now()) : Run.rejected(event, RejectionReason.INSUFFICIENT_FUNDS, BigDecimal.TEN);
-            Map<String, AttributeValue> record = WalletRequests.record(event, outcome, expiresAt);
+            Map<String, AttributeValue> record = WalletItems.record(event, outcome, expiresAt);
 
             double reported = dynamo.putItem(r -> r.tableName("wallet-events-processed").item(record)
                     .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)).consumedCapacity().capacityUnits();
 
-            assertThat(WalletRequests.writeUnits(record)).as("eventId of %d characters", event.eventId().length())
+            assertThat(WriteUnits.of(record)).as("eventId of %d characters", event.eventId().length())
                     .isEqualTo((int) reported);
         }
     }
