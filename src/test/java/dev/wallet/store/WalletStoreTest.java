@@ -20,6 +20,7 @@ import java.util.function.Supplier;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -78,325 +79,404 @@ class WalletStoreTest {
         server.stop();
     }
 
-    @Test
-    void eventsOfOneUserInABatchAreJudgedInOrderAndWrittenOnce() {
-        double writesBefore = walletWrites();
+    /** Each event decided once, in order per user, whatever the batch holds. */
+    @Nested
+    class Order {
 
-        List<Outcome> outcomes = applied(store, List.of(credit("10"), debit("15"), credit("10"), debit("15")));
+        @Test
+        void eventsOfOneUserInABatchAreJudgedInOrderAndWrittenOnce() {
+            double writesBefore = walletWrites();
 
-        assertThat(outcomes.get(0)).isInstanceOfSatisfying(Outcome.Applied.class, applied -> {
-            assertThat(applied.balance()).isEqualByComparingTo("10");
-            assertThat(applied.version()).isEqualTo(1);
-        });
-        assertThat(outcomes.get(1)).isInstanceOfSatisfying(Outcome.Rejected.class, rejected -> {
-            assertThat(rejected.reason()).isEqualTo(RejectionReason.INSUFFICIENT_FUNDS);
-            assertThat(rejected.balance()).isEqualByComparingTo("10");
-        });
-        assertThat(outcomes.get(3)).isInstanceOfSatisfying(Outcome.Applied.class, applied -> {
-            assertThat(applied.balance()).isEqualByComparingTo("5");
-            assertThat(applied.version()).isEqualTo(3);
-        });
-        assertThat(walletWrites() - writesBefore).isEqualTo(1);
-        assertWallet("5", 3);
+            List<Outcome> outcomes = applied(store, List.of(credit("10"), debit("15"), credit("10"), debit("15")));
+
+            assertThat(outcomes.get(0)).isInstanceOfSatisfying(Outcome.Applied.class, applied -> {
+                assertThat(applied.balance()).isEqualByComparingTo("10");
+                assertThat(applied.version()).isEqualTo(1);
+            });
+            assertThat(outcomes.get(1)).isInstanceOfSatisfying(Outcome.Rejected.class, rejected -> {
+                assertThat(rejected.reason()).isEqualTo(RejectionReason.INSUFFICIENT_FUNDS);
+                assertThat(rejected.balance()).isEqualByComparingTo("10");
+            });
+            assertThat(outcomes.get(3)).isInstanceOfSatisfying(Outcome.Applied.class, applied -> {
+                assertThat(applied.balance()).isEqualByComparingTo("5");
+                assertThat(applied.version()).isEqualTo(3);
+            });
+            assertThat(walletWrites() - writesBefore).isEqualTo(1);
+            assertWallet("5", 3);
+        }
+
+        @Test
+        void eventIdRepeatedInABatchIsAppliedOnceAndConflictsWhenItAsksForAnotherChange() {
+            WalletEvent credit = credit("10");
+            WalletEvent sameAgain = new WalletEvent(credit.eventId(), user, EventType.CREDIT, new BigDecimal("10.00"),
+                    Instant.now());
+            WalletEvent other = new WalletEvent(credit.eventId(), user, EventType.DEBIT, new BigDecimal("3"),
+                    Instant.now());
+
+            List<Outcome> outcomes = applied(store, List.of(credit, sameAgain, other));
+
+            assertThat(outcomes.get(1)).isSameAs(outcomes.get(0));
+            assertThat(outcomes.get(2)).isInstanceOfSatisfying(Outcome.Rejected.class,
+                    rejected -> assertThat(rejected.reason()).isEqualTo(RejectionReason.EVENT_ID_CONFLICT));
+            assertWallet("10", 1);
+        }
+
+        @Test
+        void copyAfterAConflictInOneBatchGetsTheFirstUsesOutcome() {
+            WalletEvent original = debit("7");
+            Outcome first = applied(store, List.of(original)).get(0);
+            WalletEvent conflicting = new WalletEvent(original.eventId(), user, EventType.DEBIT, new BigDecimal("8"),
+                    Instant.now());
+
+            List<Outcome> outcomes = applied(store, List.of(conflicting, original));
+
+            assertThat(outcomes.get(0)).isInstanceOfSatisfying(Outcome.Rejected.class,
+                    rejected -> assertThat(rejected.reason()).isEqualTo(RejectionReason.EVENT_ID_CONFLICT));
+            assertThat(outcomes.get(1)).usingRecursiveComparison().isEqualTo(first);
+            assertThat(applied(store, List.of(original)).get(0)).usingRecursiveComparison()
+                    .isEqualTo(first);
+        }
     }
 
-    @Test
-    void batchRedeliveredAfterACrashBeforeItsRecordsGetsTheOutcomesKeptInTheWallet() {
-        List<WalletEvent> batch = List.of(credit("10"), debit("4"), debit("50"));
-        List<Outcome> first = applied(store, batch);
-        // The crash: the wallet was written, the records of its events never were.
-        batch.forEach(WalletStoreTest::deleteRecord);
-        double writesBefore = walletWrites();
+    /** A batch processed again after a crash, its records missing: the outcomes it published stand. */
+    @Nested
+    class Crashes {
 
-        List<Outcome> again = applied(newInstance(), batch);
+        @Test
+        void redeliveryBeforeTheRecordsGetsTheOutcomesKeptInTheWallet() {
+            List<WalletEvent> batch = List.of(credit("10"), debit("4"), debit("50"));
+            List<Outcome> first = applied(store, batch);
+            // The crash: the wallet was written, the records of its events never were.
+            batch.forEach(WalletStoreTest::deleteRecord);
+            double writesBefore = walletWrites();
 
-        assertThat(again).usingRecursiveComparison().isEqualTo(first);
-        assertThat(walletWrites()).isEqualTo(writesBefore);
-        assertWallet("6", 2);
-        assertThat(batch).allSatisfy(event -> assertThat(record(event)).isNotEmpty());
+            List<Outcome> again = applied(newInstance(), batch);
+
+            assertThat(again).usingRecursiveComparison().isEqualTo(first);
+            assertThat(walletWrites()).isEqualTo(writesBefore);
+            assertWallet("6", 2);
+            assertThat(batch).allSatisfy(event -> assertThat(record(event)).isNotEmpty());
+        }
+
+        @Test
+        void balancesCarryNoTrailingZerosSoARedeliveryRepeatsThemExactly() {
+            List<WalletEvent> batch = List.of(credit("12.5"), credit("12.5"), debit("30"));
+            List<Outcome> first = applied(store, batch);
+
+            // Read back from the records: DynamoDB keeps numbers without trailing zeros.
+            List<Outcome> again = applied(newInstance(), batch);
+
+            assertThat(first).map(OnceInOrder::effect).containsExactly("applied, balance 12.5, version 1",
+                    "applied, balance 25, version 2", "INSUFFICIENT_FUNDS, balance 25");
+            assertThat(first.get(1)).isInstanceOfSatisfying(Outcome.Applied.class,
+                    applied -> assertThat(applied.balance().toPlainString()).isEqualTo("25"));
+            assertThat(first.get(2)).isInstanceOfSatisfying(Outcome.Rejected.class,
+                    rejected -> assertThat(rejected.balance().toPlainString()).isEqualTo("25"));
+            assertThat(again).usingRecursiveComparison().isEqualTo(first);
+        }
+
+        @Test
+        void rejectionsPublishedBeforeTheirRecordsAreDecidedTheSameWayAfterACrash() {
+            applied(store, List.of(credit("10")));
+            List<WalletEvent> batch = List.of(debit("50"), debit("11"));
+            List<Outcome> published = applied(store, batch);
+            // The crash: the rejections went out, their records were never written, and no wallet write keeps them.
+            batch.forEach(WalletStoreTest::deleteRecord);
+
+            List<Outcome> again = applied(newInstance(), batch);
+
+            assertThat(published).allSatisfy(outcome -> assertThat(outcome).isInstanceOfSatisfying(
+                    Outcome.Rejected.class, rejected -> assertThat(rejected.reason())
+                            .isEqualTo(RejectionReason.INSUFFICIENT_FUNDS)));
+            assertThat(again).usingRecursiveComparison().isEqualTo(published);
+            assertWallet("10", 1);
+        }
+
+        @Test
+        void eventOnlyInTheLastWriteIsRecordedOnceBeforeANewWriteReplacesIt() {
+            WalletEvent crashed = credit("10");
+            Outcome first = applied(store, List.of(crashed)).get(0);
+            deleteRecord(crashed);
+            double recordUnits = recordWriteUnits();
+
+            List<Outcome> outcomes = applied(newInstance(), List.of(crashed, credit("5")));
+
+            assertThat(outcomes.get(0)).usingRecursiveComparison().isEqualTo(first);
+            assertWallet("15", 2);
+            assertThat(applied(store, List.of(crashed)).get(0)).usingRecursiveComparison()
+                    .isEqualTo(first);
+            // One record each for the recovered event and the new one: nothing written twice.
+            assertThat(recordWriteUnits() - recordUnits).isEqualTo(2);
+        }
+
+        @Test
+        void reuseOfTheLastWritesEventIdConflictsAndRecordsTheOriginal() {
+            WalletEvent original = credit("10");
+            Outcome first = appliedWithoutRecord(original);
+            WalletEvent reused = reusedForAnotherAmount(original);
+
+            assertThat(applied(store, List.of(reused)).get(0)).isInstanceOfSatisfying(Outcome.Rejected.class,
+                    rejected -> assertThat(rejected.reason()).isEqualTo(RejectionReason.EVENT_ID_CONFLICT));
+            assertThat(applied(store, List.of(original)).get(0)).usingRecursiveComparison()
+                    .isEqualTo(first);
+            assertWallet("10", 1);
+        }
+
+        @Test
+        void reuseBesideANewEventRecordsTheOriginalBeforeTheWriteReplacesIt() {
+            WalletEvent original = credit("10");
+            Outcome first = appliedWithoutRecord(original);
+            WalletEvent reused = reusedForAnotherAmount(original);
+
+            List<Outcome> outcomes = applied(store, List.of(reused, credit("5")));
+
+            assertThat(outcomes.get(0)).isInstanceOfSatisfying(Outcome.Rejected.class,
+                    rejected -> assertThat(rejected.reason()).isEqualTo(RejectionReason.EVENT_ID_CONFLICT));
+            assertWallet("15", 2);
+            // The write of the new event replaced last_run: the original is known from its record only.
+            assertThat(applied(newInstance(), List.of(original)).get(0)).usingRecursiveComparison().isEqualTo(first);
+            assertWallet("15", 2);
+        }
     }
 
-    @Test
-    void balancesCarryNoTrailingZerosSoARedeliveryFoundRecordedRepeatsThemExactly() {
-        List<WalletEvent> batch = List.of(credit("12.5"), credit("12.5"), debit("30"));
-        List<Outcome> first = applied(store, batch);
+    /** Outcomes out while the records are written, and the next batch of the same users meanwhile. */
+    @Nested
+    class RecordsInFlight {
 
-        // Read back from the records: DynamoDB keeps numbers without trailing zeros.
-        List<Outcome> again = applied(newInstance(), batch);
+        @Test
+        void outcomesGoOutOnceTheWalletHoldsThemAndAFailedPublishStillRecordsThem() {
+            List<WalletEvent> batch = List.of(credit("10"), debit("4"), debit("50"));
+            List<List<Outcome>> published = new ArrayList<>();
+            List<Map<String, AttributeValue>> walletsWhenPublished = new ArrayList<>();
 
-        assertThat(first).map(OnceInOrder::effect).containsExactly("applied, balance 12.5, version 1",
-                "applied, balance 25, version 2", "INSUFFICIENT_FUNDS, balance 25");
-        assertThat(first.get(1)).isInstanceOfSatisfying(Outcome.Applied.class,
-                applied -> assertThat(applied.balance().toPlainString()).isEqualTo("25"));
-        assertThat(first.get(2)).isInstanceOfSatisfying(Outcome.Rejected.class,
-                rejected -> assertThat(rejected.balance().toPlainString()).isEqualTo("25"));
-        assertThat(again).usingRecursiveComparison().isEqualTo(first);
+            assertThatThrownBy(() -> store.apply(batch, outcomes -> {
+                published.add(outcomes);
+                walletsWhenPublished.add(wallet());
+                throw new IllegalStateException("Kafka is unreachable");
+            })).hasMessage("Kafka is unreachable");
+
+            assertThat(walletsWhenPublished).singleElement()
+                    .satisfies(wallet -> assertThat(wallet.get("version").n()).isEqualTo("2"));
+            assertThat(batch).allSatisfy(event -> assertThat(record(event)).isNotEmpty());
+            double writesBefore = walletWrites();
+            // The batch comes again, as a failed batch does: the same outcomes, nothing applied twice.
+            assertThat(applied(newInstance(), batch)).usingRecursiveComparison()
+                    .isEqualTo(published.get(0));
+            assertThat(walletWrites()).isEqualTo(writesBefore);
+            assertWallet("6", 2);
+        }
+
+        @Test
+        void nextBatchKeepsTheirOutcomesAndWritesItsWalletAfterThem() {
+            RecordsHeld held = new RecordsHeld();
+            WalletStore instance = held.instance();
+            applied(instance, List.of(credit("10")));
+            WalletEvent overdraft = debit("50");
+            held.hold();
+            Recording first = instance.apply(List.of(overdraft), NOT_PUBLISHED);
+
+            // The rejection's record is not written yet, and no wallet write keeps it: only the instance knows it.
+            CompletableFuture<List<Outcome>> next = CompletableFuture
+                    .supplyAsync(() -> instance.apply(List.of(credit("100"), overdraft), NOT_PUBLISHED).outcomes());
+            await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !next.isDone());
+            assertWallet("10", 1);
+            held.release();
+
+            assertThat(next.join().get(1)).usingRecursiveComparison().isEqualTo(first.outcomes().get(0));
+            assertWallet("110", 2);
+        }
+
+        @Test
+        void nextBatchesOfUsersWhoseRecordsAreGivenUpFail() {
+            RecordsHeld held = new RecordsHeld();
+            WalletStore instance = held.instance();
+            applied(instance, List.of(credit("10")));
+            held.hold();
+            Recording first = instance.apply(List.of(credit("5")), NOT_PUBLISHED);
+            CompletableFuture<Recording> next = CompletableFuture
+                    .supplyAsync(() -> instance.apply(List.of(credit("1")), NOT_PUBLISHED));
+            await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !next.isDone());
+
+            first.abandon(new IllegalStateException("the service is stopping"));
+
+            // The batch that waited for them fails (not merely stays waiting), as does one started after.
+            assertThat(next).failsWithin(Duration.ofSeconds(5)).withThrowableThat()
+                    .withMessageContaining("An earlier batch's records were given up");
+            assertThatThrownBy(() -> instance.apply(List.of(credit("2")), NOT_PUBLISHED))
+                    .as("a batch of the same user started after the records were given up")
+                    .hasMessageContaining("given up");
+            held.release();
+            assertWallet("15", 2);
+        }
     }
 
-    @Test
-    void outcomesGoOutOnceTheWalletHoldsThemAndAFailedPublishStillLeavesTheBatchRecorded() {
-        List<WalletEvent> batch = List.of(credit("10"), debit("4"), debit("50"));
-        List<List<Outcome>> published = new ArrayList<>();
-        List<Map<String, AttributeValue>> walletsWhenPublished = new ArrayList<>();
+    /** Wallets another tool, instance or consumer wrote, and the cache of this one. */
+    @Nested
+    class OtherWriters {
 
-        assertThatThrownBy(() -> store.apply(batch, outcomes -> {
-            published.add(outcomes);
-            walletsWhenPublished.add(wallet());
-            throw new IllegalStateException("Kafka is unreachable");
-        })).hasMessage("Kafka is unreachable");
+        @Test
+        void walletWrittenByAnotherToolAtVersionZeroTakesEvents() {
+            dynamo.putItem(r -> r.tableName("wallet").item(Map.of("user_id", AttributeValue.fromS(user),
+                    "balance", AttributeValue.fromN("10"), "version", AttributeValue.fromN("0"))));
 
-        assertThat(walletsWhenPublished).singleElement()
-                .satisfies(wallet -> assertThat(wallet.get("version").n()).isEqualTo("2"));
-        assertThat(batch).allSatisfy(event -> assertThat(record(event)).isNotEmpty());
-        double writesBefore = walletWrites();
-        // The batch comes again, as a failed batch does: the same outcomes, nothing applied twice.
-        assertThat(applied(newInstance(), batch)).usingRecursiveComparison()
-                .isEqualTo(published.get(0));
-        assertThat(walletWrites()).isEqualTo(writesBefore);
-        assertWallet("6", 2);
+            assertThat(applied(store, List.of(debit("4"))).get(0)).isInstanceOf(Outcome.Applied.class);
+
+            assertWallet("6", 1);
+        }
+
+        @Test
+        void nextBatchOfAUserReadsOnlyTheRecordsItsWalletCached() {
+            applied(store, List.of(credit("10")));
+            double reads = requests("BatchGetItem");
+
+            applied(store, List.of(credit("5")));
+
+            assertThat(requests("BatchGetItem") - reads).isEqualTo(1);
+            assertWallet("15", 2);
+        }
+
+        @Test
+        void creditOnAWalletMovedSinceItWasCachedIsWrittenOnItAsItIs() {
+            applied(store, List.of(credit("10")));
+            applied(newInstance(), List.of(credit("100")));
+
+            assertThat(applied(store, List.of(credit("1"))).get(0))
+                    .isInstanceOfSatisfying(Outcome.Applied.class, applied -> assertThat(applied.version()).isEqualTo(3));
+
+            assertWallet("111", 3);
+        }
+
+        @Test
+        void debitTheCachedWalletCouldNotPayIsJudgedOnTheWalletAsItIs() {
+            applied(store, List.of(credit("10")));
+            applied(newInstance(), List.of(credit("100")));
+
+            assertThat(applied(store, List.of(debit("50"))).get(0)).isInstanceOf(Outcome.Applied.class);
+
+            assertWallet("60", 3);
+        }
+
+        @Test
+        void debitFundedByAnotherInstancesCreditIsNotRejected() {
+            applied(store, List.of(credit("10")));
+            WalletEvent funding = credit("100");
+            applied(newInstance(), List.of(funding));
+            WalletEvent debit = debit("50");
+
+            // The credit is found recorded, so only the debit is new: judged on the wallet without the credit, it
+            // would be rejected, and a rejection writes nothing that a version condition could catch.
+            List<Outcome> outcomes = applied(store, List.of(funding, debit));
+
+            assertThat(outcomes.get(1)).isInstanceOfSatisfying(Outcome.Applied.class,
+                    applied -> assertThat(applied.balance()).isEqualByComparingTo("60"));
+            assertWallet("60", 3);
+        }
+
+        @Test
+        void twoLanesOfOneInstanceRacingOnAUsersEventsApplyEachOnceInOrder() {
+            // After a rebalance between two consumers of one instance, the old one may still process queued polls of a
+            // partition while the new one processes the same records from the last committed offset.
+            race(() -> store);
+        }
+
+        @Test
+        void twoInstancesRacingOnAUsersEventsApplyEachOnceInOrder() {
+            // An instance that lost a partition a moment ago, and its new owner, on the same records.
+            race(WalletStoreTest::newInstance);
+        }
     }
 
-    @Test
-    void nextBatchDecidedWhileTheRecordsBeforeItAreWrittenKeepsTheirOutcomesAndWritesItsWalletAfterThem() {
-        RecordsHeld held = new RecordsHeld();
-        WalletStore instance = held.instance();
-        applied(instance, List.of(credit("10")));
-        WalletEvent overdraft = debit("50");
-        held.hold();
-        Recording first = instance.apply(List.of(overdraft), NOT_PUBLISHED);
+    /** What DynamoDB is asked and bills, and the largest batch one item holds. */
+    @Nested
+    class Cost {
 
-        // The rejection's record is not written yet, and no wallet write keeps it: only the instance knows it.
-        CompletableFuture<List<Outcome>> next = CompletableFuture
-                .supplyAsync(() -> instance.apply(List.of(credit("100"), overdraft), NOT_PUBLISHED).outcomes());
-        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !next.isDone());
-        assertWallet("10", 1);
-        held.release();
+        @Test
+        void rejectionOnAnUnchangedWalletCostsOneVersionReadAndNoWrite() {
+            applied(store, List.of(credit("10")));
+            double writes = walletWrites();
+            double versionReads = requests("GetItem");
 
-        assertThat(next.join().get(1)).usingRecursiveComparison().isEqualTo(first.outcomes().get(0));
-        assertWallet("110", 2);
-    }
+            assertThat(applied(store, List.of(debit("50"))).get(0))
+                    .isInstanceOfSatisfying(Outcome.Rejected.class,
+                            rejected -> assertThat(rejected.reason()).isEqualTo(RejectionReason.INSUFFICIENT_FUNDS));
 
-    @Test
-    void nextBatchesOfUsersWhoseRecordsAreGivenUpFailInsteadOfWritingTheirWallets() {
-        RecordsHeld held = new RecordsHeld();
-        WalletStore instance = held.instance();
-        applied(instance, List.of(credit("10")));
-        held.hold();
-        Recording first = instance.apply(List.of(credit("5")), NOT_PUBLISHED);
-        CompletableFuture<Recording> next = CompletableFuture
-                .supplyAsync(() -> instance.apply(List.of(credit("1")), NOT_PUBLISHED));
-        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !next.isDone());
+            assertThat(requests("GetItem") - versionReads).isEqualTo(1);
+            assertThat(walletWrites()).isEqualTo(writes);
+            assertWallet("10", 1);
+        }
 
-        first.abandon(new IllegalStateException("the service is stopping"));
+        @Test
+        void eventsOfManyUsersCostOneWalletWriteEachAndBatchedReadsAndRecords() {
+            List<WalletEvent> batch = java.util.stream.IntStream.range(0, 250).mapToObj(i -> new WalletEvent(
+                    UUID.randomUUID().toString(), user + "-" + i, EventType.CREDIT, BigDecimal.ONE, Instant.now()))
+                    .toList();
+            double writes = walletWrites();
+            double walletRequests = requests("BatchExecuteStatement");
+            double updates = requests("UpdateItem");
+            double reads = requests("BatchGetItem");
+            double records = requests("BatchWriteItem");
 
-        // The batch that waited for them fails (not merely stays waiting), as does one started after.
-        assertThat(next).failsWithin(Duration.ofSeconds(5)).withThrowableThat()
-                .withMessageContaining("An earlier batch's records were given up");
-        assertThatThrownBy(() -> instance.apply(List.of(credit("2")), NOT_PUBLISHED))
-                .as("a batch of the same user started after the records were given up")
-                .hasMessageContaining("given up");
-        held.release();
-        assertWallet("15", 2);
-    }
+            assertThat(applied(store, batch)).allMatch(Outcome.Applied.class::isInstance);
 
-    @Test
-    void rejectionsPublishedBeforeTheirRecordsAreDecidedTheSameWayAfterACrash() {
-        applied(store, List.of(credit("10")));
-        List<WalletEvent> batch = List.of(debit("50"), debit("11"));
-        List<Outcome> published = applied(store, batch);
-        // The crash: the rejections went out, their records were never written, and no wallet write keeps them.
-        batch.forEach(WalletStoreTest::deleteRecord);
+            // 250 wallet writes, 25 per request: 10; 250 wallets, then 250 event records, 100 keys per read: 3 + 3;
+            // 250 records: 10 writes of 25.
+            assertThat(walletWrites() - writes).isEqualTo(250);
+            assertThat(requests("BatchExecuteStatement") - walletRequests).isEqualTo(10);
+            assertThat(requests("BatchGetItem") - reads).isEqualTo(6);
+            assertThat(requests("BatchWriteItem") - records).isEqualTo(10);
+            assertThat(requests("UpdateItem")).isEqualTo(updates);
+        }
 
-        List<Outcome> again = applied(newInstance(), batch);
+        @Test
+        void largestAllowedBatchOfOneUserFitsInItsWalletItem() {
+            int allowed = WalletStore.maxEventsPerUser(2);
 
-        assertThat(published).allSatisfy(outcome -> assertThat(outcome).isInstanceOfSatisfying(
-                Outcome.Rejected.class, rejected -> assertThat(rejected.reason())
-                        .isEqualTo(RejectionReason.INSUFFICIENT_FUNDS)));
-        assertThat(again).usingRecursiveComparison().isEqualTo(published);
-        assertWallet("10", 1);
-    }
+            assertThat(applied(store, largestEvents(allowed))).first().isInstanceOf(Outcome.Applied.class);
+            // The limit is DynamoDB's: a quarter more is refused, and would be refused again on every retry.
+            assertThatThrownBy(() -> applied(store, largestEvents(allowed + allowed / 4)))
+                    .hasMessageContaining("Item size has exceeded the maximum allowed size");
+        }
 
-    @Test
-    void eventOnlyInTheLastWriteIsRecordedOnceBeforeANewWriteReplacesIt() {
-        WalletEvent crashed = credit("10");
-        Outcome first = applied(store, List.of(crashed)).get(0);
-        deleteRecord(crashed);
-        double recordUnits = recordWriteUnits();
+        @Test
+        void walletWriteUnitsAreWhatDynamoDbReportsForTheUpdate() {
+            Wallet before = Wallet.EMPTY;
+            // One byte more each time across the 1 KB boundary, then a wallet far smaller than the one before it,
+            // which is billed as the larger.
+            List<Integer> idLengths = new java.util.ArrayList<>(java.util.stream.IntStream.range(860, 960).boxed().toList());
+            idLengths.add(1);
+            for (int idLength : idLengths) {
+                WalletEvent event = new WalletEvent("e".repeat(idLength), user, EventType.CREDIT, new BigDecimal("12.5"),
+                        Instant.now());
+                Wallet after = Run.decide(before, List.of(event), Instant.now()).after();
+                Map<String, AttributeValue> item = WalletItems.walletItem(user, after);
 
-        List<Outcome> outcomes = applied(newInstance(), List.of(crashed, credit("5")));
+                double reported = dynamo.updateItem(requests.write(before.version(), item).toBuilder()
+                        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build()).consumedCapacity().capacityUnits();
 
-        assertThat(outcomes.get(0)).usingRecursiveComparison().isEqualTo(first);
-        assertWallet("15", 2);
-        assertThat(applied(store, List.of(crashed)).get(0)).usingRecursiveComparison()
-                .isEqualTo(first);
-        // One record each for the recovered event and the new one: nothing written twice.
-        assertThat(recordWriteUnits() - recordUnits).isEqualTo(2);
-    }
+                assertThat(WriteUnits.ofWallet(user, before, item)).as("eventId of %d characters", idLength)
+                        .isEqualTo((int) reported);
+                before = after;
+            }
+        }
 
-    @Test
-    void eventIdRepeatedInABatchIsAppliedOnceAndConflictsWhenItAsksForAnotherChange() {
-        WalletEvent credit = credit("10");
-        WalletEvent sameAgain = new WalletEvent(credit.eventId(), user, EventType.CREDIT, new BigDecimal("10.00"),
-                Instant.now());
-        WalletEvent other = new WalletEvent(credit.eventId(), user, EventType.DEBIT, new BigDecimal("3"),
-                Instant.now());
+        @Test
+        void recordWriteUnitsAreWhatDynamoDbReportsForThePut() {
+            Instant expiresAt = Instant.now().plus(Duration.ofDays(7));
+            // One byte more each time across the 1 KB boundary, applied and rejected.
+            for (int idLength = 800; idLength < 900; idLength++) {
+                WalletEvent event = new WalletEvent(user + "-" + "e".repeat(idLength), user, EventType.DEBIT,
+                        new BigDecimal("12.5"), Instant.now());
+                Outcome outcome = idLength % 2 == 0 ? new Outcome.Applied(event, new BigDecimal("1007.25"), idLength,
+                        Instant.now()) : Run.rejected(event, RejectionReason.INSUFFICIENT_FUNDS, BigDecimal.TEN);
+                Map<String, AttributeValue> record = WalletItems.record(event, outcome, expiresAt);
 
-        List<Outcome> outcomes = applied(store, List.of(credit, sameAgain, other));
+                double reported = dynamo.putItem(r -> r.tableName("wallet-events-processed").item(record)
+                        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)).consumedCapacity().capacityUnits();
 
-        assertThat(outcomes.get(1)).isSameAs(outcomes.get(0));
-        assertThat(outcomes.get(2)).isInstanceOfSatisfying(Outcome.Rejected.class,
-                rejected -> assertThat(rejected.reason()).isEqualTo(RejectionReason.EVENT_ID_CONFLICT));
-        assertWallet("10", 1);
-    }
-
-    @Test
-    void copyAfterAConflictInOneBatchGetsTheFirstUsesOutcome() {
-        WalletEvent original = debit("7");
-        Outcome first = applied(store, List.of(original)).get(0);
-        WalletEvent conflicting = new WalletEvent(original.eventId(), user, EventType.DEBIT, new BigDecimal("8"),
-                Instant.now());
-
-        List<Outcome> outcomes = applied(store, List.of(conflicting, original));
-
-        assertThat(outcomes.get(0)).isInstanceOfSatisfying(Outcome.Rejected.class,
-                rejected -> assertThat(rejected.reason()).isEqualTo(RejectionReason.EVENT_ID_CONFLICT));
-        assertThat(outcomes.get(1)).usingRecursiveComparison().isEqualTo(first);
-        assertThat(applied(store, List.of(original)).get(0)).usingRecursiveComparison()
-                .isEqualTo(first);
-    }
-
-    @Test
-    void eventIdOfTheLastWriteReusedForAnotherAmountConflictsAndLeavesTheOriginalRecorded() {
-        WalletEvent original = credit("10");
-        Outcome first = appliedWithoutRecord(original);
-        WalletEvent reused = reusedForAnotherAmount(original);
-
-        assertThat(applied(store, List.of(reused)).get(0)).isInstanceOfSatisfying(Outcome.Rejected.class,
-                rejected -> assertThat(rejected.reason()).isEqualTo(RejectionReason.EVENT_ID_CONFLICT));
-        assertThat(applied(store, List.of(original)).get(0)).usingRecursiveComparison()
-                .isEqualTo(first);
-        assertWallet("10", 1);
-    }
-
-    @Test
-    void eventIdOfTheLastWriteReusedBesideANewEventLeavesTheOriginalRecordedBeforeTheWriteReplacesIt() {
-        WalletEvent original = credit("10");
-        Outcome first = appliedWithoutRecord(original);
-        WalletEvent reused = reusedForAnotherAmount(original);
-
-        List<Outcome> outcomes = applied(store, List.of(reused, credit("5")));
-
-        assertThat(outcomes.get(0)).isInstanceOfSatisfying(Outcome.Rejected.class,
-                rejected -> assertThat(rejected.reason()).isEqualTo(RejectionReason.EVENT_ID_CONFLICT));
-        assertWallet("15", 2);
-        // The write of the new event replaced last_run: the original is known from its record only.
-        assertThat(applied(newInstance(), List.of(original)).get(0)).usingRecursiveComparison().isEqualTo(first);
-        assertWallet("15", 2);
-    }
-
-    @Test
-    void walletWrittenByAnotherToolAtVersionZeroTakesEvents() {
-        dynamo.putItem(r -> r.tableName("wallet").item(Map.of("user_id", AttributeValue.fromS(user),
-                "balance", AttributeValue.fromN("10"), "version", AttributeValue.fromN("0"))));
-
-        assertThat(applied(store, List.of(debit("4"))).get(0)).isInstanceOf(Outcome.Applied.class);
-
-        assertWallet("6", 1);
-    }
-
-    @Test
-    void nextBatchOfAUserReadsOnlyTheRecordsItsWalletCached() {
-        applied(store, List.of(credit("10")));
-        double reads = requests("BatchGetItem");
-
-        applied(store, List.of(credit("5")));
-
-        assertThat(requests("BatchGetItem") - reads).isEqualTo(1);
-        assertWallet("15", 2);
-    }
-
-    @Test
-    void creditOnAWalletAnotherInstanceMovedSinceItWasCachedIsWrittenOnTheWalletAsItIs() {
-        applied(store, List.of(credit("10")));
-        applied(newInstance(), List.of(credit("100")));
-
-        assertThat(applied(store, List.of(credit("1"))).get(0))
-                .isInstanceOfSatisfying(Outcome.Applied.class, applied -> assertThat(applied.version()).isEqualTo(3));
-
-        assertWallet("111", 3);
-    }
-
-    @Test
-    void debitTheCachedWalletCouldNotPayIsJudgedOnTheWalletAsItIs() {
-        applied(store, List.of(credit("10")));
-        applied(newInstance(), List.of(credit("100")));
-
-        assertThat(applied(store, List.of(debit("50"))).get(0)).isInstanceOf(Outcome.Applied.class);
-
-        assertWallet("60", 3);
-    }
-
-    @Test
-    void debitFundedByACreditAnotherInstanceRecordedIsNotRejectedOnTheWalletBeforeIt() {
-        applied(store, List.of(credit("10")));
-        WalletEvent funding = credit("100");
-        applied(newInstance(), List.of(funding));
-        WalletEvent debit = debit("50");
-
-        // The credit is found recorded, so only the debit is new: judged on the wallet without the credit, it
-        // would be rejected, and a rejection writes nothing that a version condition could catch.
-        List<Outcome> outcomes = applied(store, List.of(funding, debit));
-
-        assertThat(outcomes.get(1)).isInstanceOfSatisfying(Outcome.Applied.class,
-                applied -> assertThat(applied.balance()).isEqualByComparingTo("60"));
-        assertWallet("60", 3);
-    }
-
-    @Test
-    void rejectionOnAnUnchangedWalletCostsOneVersionReadAndNoWrite() {
-        applied(store, List.of(credit("10")));
-        double writes = walletWrites();
-        double versionReads = requests("GetItem");
-
-        assertThat(applied(store, List.of(debit("50"))).get(0))
-                .isInstanceOfSatisfying(Outcome.Rejected.class,
-                        rejected -> assertThat(rejected.reason()).isEqualTo(RejectionReason.INSUFFICIENT_FUNDS));
-
-        assertThat(requests("GetItem") - versionReads).isEqualTo(1);
-        assertThat(walletWrites()).isEqualTo(writes);
-        assertWallet("10", 1);
-    }
-
-    @Test
-    void eventsOfManyUsersCostOneWalletWriteEachAndBatchedReadsAndRecords() {
-        List<WalletEvent> batch = java.util.stream.IntStream.range(0, 250).mapToObj(i -> new WalletEvent(
-                UUID.randomUUID().toString(), user + "-" + i, EventType.CREDIT, BigDecimal.ONE, Instant.now()))
-                .toList();
-        double writes = walletWrites();
-        double walletRequests = requests("BatchExecuteStatement");
-        double updates = requests("UpdateItem");
-        double reads = requests("BatchGetItem");
-        double records = requests("BatchWriteItem");
-
-        assertThat(applied(store, batch)).allMatch(Outcome.Applied.class::isInstance);
-
-        // 250 wallet writes, 25 per request: 10; 250 wallets, then 250 event records, 100 keys per read: 3 + 3;
-        // 250 records: 10 writes of 25.
-        assertThat(walletWrites() - writes).isEqualTo(250);
-        assertThat(requests("BatchExecuteStatement") - walletRequests).isEqualTo(10);
-        assertThat(requests("BatchGetItem") - reads).isEqualTo(6);
-        assertThat(requests("BatchWriteItem") - records).isEqualTo(10);
-        assertThat(requests("UpdateItem")).isEqualTo(updates);
-    }
-
-    @Test
-    void batchOfOneUserAsLargeAsAllowedFitsInItsWalletItemWhateverItsIdsAndAmounts() {
-        int allowed = WalletStore.maxEventsPerUser(2);
-
-        assertThat(applied(store, largestEvents(allowed))).first().isInstanceOf(Outcome.Applied.class);
-        // The limit is DynamoDB's: a quarter more is refused, and would be refused again on every retry.
-        assertThatThrownBy(() -> applied(store, largestEvents(allowed + allowed / 4)))
-                .hasMessageContaining("Item size has exceeded the maximum allowed size");
+                assertThat(WriteUnits.of(record)).as("eventId of %d characters", event.eventId().length())
+                        .isEqualTo((int) reported);
+            }
+        }
     }
 
     /** Events with the longest ids and amounts there can be, of a user with the longest id: a credit, then debits. */
@@ -413,47 +493,6 @@ class WalletStoreTest {
                             new BigDecimal("999999999999999999999999999999999999.99"), Instant.now()));
         }
         return events;
-    }
-
-    @Test
-    void writeUnitsCountedForABatchedWalletWriteAreTheUnitsDynamoDbReportsForTheSameUpdate() {
-        Wallet before = Wallet.EMPTY;
-        // One byte more each time across the 1 KB boundary, then a wallet far smaller than the one before it,
-        // which is billed as the larger.
-        List<Integer> idLengths = new java.util.ArrayList<>(java.util.stream.IntStream.range(860, 960).boxed().toList());
-        idLengths.add(1);
-        for (int idLength : idLengths) {
-            WalletEvent event = new WalletEvent("e".repeat(idLength), user, EventType.CREDIT, new BigDecimal("12.5"),
-                    Instant.now());
-            Wallet after = Run.decide(before, List.of(event), Instant.now()).after();
-            Map<String, AttributeValue> item = WalletItems.walletItem(user, after);
-
-            double reported = dynamo.updateItem(requests.write(before.version(), item).toBuilder()
-                    .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build()).consumedCapacity().capacityUnits();
-
-            assertThat(WriteUnits.ofWallet(user, before, item)).as("eventId of %d characters", idLength)
-                    .isEqualTo((int) reported);
-            before = after;
-        }
-    }
-
-    @Test
-    void writeUnitsCountedForARecordAreTheUnitsDynamoDbReportsForTheSamePut() {
-        Instant expiresAt = Instant.now().plus(Duration.ofDays(7));
-        // One byte more each time across the 1 KB boundary, applied and rejected.
-        for (int idLength = 800; idLength < 900; idLength++) {
-            WalletEvent event = new WalletEvent(user + "-" + "e".repeat(idLength), user, EventType.DEBIT,
-                    new BigDecimal("12.5"), Instant.now());
-            Outcome outcome = idLength % 2 == 0 ? new Outcome.Applied(event, new BigDecimal("1007.25"), idLength,
-                    Instant.now()) : Run.rejected(event, RejectionReason.INSUFFICIENT_FUNDS, BigDecimal.TEN);
-            Map<String, AttributeValue> record = WalletItems.record(event, outcome, expiresAt);
-
-            double reported = dynamo.putItem(r -> r.tableName("wallet-events-processed").item(record)
-                    .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)).consumedCapacity().capacityUnits();
-
-            assertThat(WriteUnits.of(record)).as("eventId of %d characters", event.eventId().length())
-                    .isEqualTo((int) reported);
-        }
     }
 
     /** An instance whose records writes can be held back, as DynamoDB answering slowly would. */
@@ -524,19 +563,6 @@ class WalletStoreTest {
     private WalletEvent debit(String amount) {
         return new WalletEvent(UUID.randomUUID().toString(), user, EventType.DEBIT, new BigDecimal(amount),
                 Instant.now());
-    }
-
-    @Test
-    void twoLanesOfOneInstanceRacingOnAUsersEventsApplyEachOnceInOrder() {
-        // After a rebalance between two consumers of one instance, the old one may still process queued polls of a
-        // partition while the new one processes the same records from the last committed offset.
-        race(() -> store);
-    }
-
-    @Test
-    void twoInstancesRacingOnAUsersEventsApplyEachOnceInOrder() {
-        // An instance that lost a partition a moment ago, and its new owner, on the same records.
-        race(WalletStoreTest::newInstance);
     }
 
     /**
