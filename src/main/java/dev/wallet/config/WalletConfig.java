@@ -5,7 +5,7 @@ import java.time.Duration;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** Settings of the wallet service; every property is documented in the README's configuration table. */
+/** Settings of the wallet service: each property is explained here, once; the README's table lists them. */
 @ConfigMapping(prefix = "wallet")
 public interface WalletConfig {
 
