@@ -61,8 +61,8 @@ class WalletEventParserTest {
             unknown type       | {'eventId':'e','userId':'u1','type':'credit','amount':'1'} | type must be CREDIT or DEBIT
             missing type       | {'eventId':'e','userId':'u1','amount':'1'} | type is required
             missing amount     | {'eventId':'e','userId':'u1','type':'CREDIT'} | amount is required
-            unpaired surrogate | {'eventId':'a\\ud800b','userId':'u1','type':'CREDIT','amount':'1'} | eventId must be Unicode text
-            bad occurredAt     | {'eventId':'e','userId':'u1','type':'CREDIT','amount':'1','occurredAt':'yesterday'} | occurredAt must be
+            unpaired surrogate | {'eventId':'a\\ud800b','userId':'u1','type':'CREDIT','amount':'1'} | eventId must be Unicode
+            bad occurredAt     | {'eventId':'e','userId':'u1','type':'CREDIT','amount':1,'occurredAt':'-'} | occurredAt must be
             """)
     void contractBreachIsExplained(String name, String json, String detail) {
         assertThatThrownBy(() -> parse("u1", json.replace('\'', '"'))).isInstanceOf(InvalidEventException.class)

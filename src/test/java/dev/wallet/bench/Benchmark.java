@@ -4,12 +4,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.ToLongFunction;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -52,13 +52,14 @@ public final class Benchmark {
             System.getProperty("bench.workloads", "uniform,hot,uniform+5ms,hot+5ms").split(","));
     private static final Duration DYNAMODB_DELAY = Duration.ofMillis(5);
     private static final Path WORK = Path.of("target", "benchmark");
+    private static final Path DOCS = Path.of("docs");
 
     private Benchmark() {
     }
 
     public static void main(String[] args) throws Exception {
         Directories.deleteRecursively(WORK);
-        List<String> rows = new ArrayList<>();
+        List<Result> results = new ArrayList<>();
         try (LocalServers servers = LocalServers.start(WORK.resolve("servers"));
                 DynamoDbClient direct = DynamoDbLocal.client(servers.dynamo().endpoint());
                 TcpProxy slow = new TcpProxy(servers.dynamo().port(), DYNAMODB_DELAY);
@@ -79,13 +80,30 @@ public final class Benchmark {
             ceiling.measure();
             for (Case c : cases) {
                 if (WORKLOADS.contains(c.workload().name())) {
-                    rows.add(run(servers, c));
+                    results.add(run(servers, c));
                 }
             }
-            String report = report(rows);
+            String report = report(results.stream().map(Result::row).toList());
             System.out.println(report);
             Files.writeString(WORK.resolve("report.md"), report);
+            record(results);
         }
+    }
+
+    /** Appends the run to the history, and redraws the charts of docs/benchmarks.md. */
+    private static void record(List<Result> results) throws Exception {
+        Map<String, Object> setup = new LinkedHashMap<>();
+        setup.put("cores", Runtime.getRuntime().availableProcessors());
+        setup.put("java", System.getProperty("java.version"));
+        setup.put("events", EVENTS);
+        setup.put("users", USERS);
+        setup.put("concurrency", CONCURRENCY);
+        setup.put("load", LOAD);
+        RunHistory.append(DOCS.resolve("benchmark-runs.jsonl"), setup, results);
+        System.setProperty("java.awt.headless", "true");
+        Charts.throughput(results, DOCS.resolve("benchmark-throughput.svg"));
+        Charts.latency(results.get(0), WARMUP, DOCS.resolve("benchmark-latency.svg"));
+        log("appended to %s, charts redrawn", DOCS.resolve("benchmark-runs.jsonl"));
     }
 
     /**
@@ -105,35 +123,19 @@ public final class Benchmark {
     private record Case(Workload workload, String dynamoDbEndpoint, Reference reference) {
     }
 
-    /** What one service run measured. */
-    private record Figures(double naive, double rate, long applied, Cost cost, List<Long> latencies,
-            List<Long> warmupLatencies, List<Long> cpu, Duration startup, long peakResidentBytes) {
-    }
-
     // The reference is measured just before and just after the service's run, and the higher figure counts:
     // on a shared machine the speed drifts, and the service must not gain from a slow moment.
-    private static String run(LocalServers servers, Case c) throws Exception {
+    private static Result run(LocalServers servers, Case c) throws Exception {
         double before = c.reference().measure();
-        Figures figures = serve(servers, c);
+        Result.Figures figures = serve(servers, c);
         double after = c.reference().measure();
-        double rate = figures.rate();
-        Cost cost = figures.cost();
-        List<Long> latencies = figures.latencies();
-        String row = "| %s | %,d (%.0f%% applied) | %,.0f | %,.0f / %,.0f (%s) | %.2f | %,.0f | %.1f | %.3f | %.2f | %.2f | %.2f | %d / %d / %d | %s | %d / %d / %d / %d | %.1f s | %d MB |"
-                .formatted(c.workload().name(), EVENTS, 100.0 * figures.applied() / EVENTS, rate, before, after,
-                        c.reference().name(), rate / Math.max(before, after), figures.naive(),
-                        rate / figures.naive(), cost.requestsPerAppliedEvent(), cost.writeUnitsPerEvent(),
-                        cost.writeUnitsPerAppliedEvent(), cost.coalescedWriteUnitsPerEvent(),
-                        percentile(latencies, 50), percentile(latencies, 95), percentile(latencies, 99),
-                        figures.warmupLatencies().isEmpty() ? "-" : percentile(figures.warmupLatencies(), 99),
-                        figures.cpu().get(0), figures.cpu().get(1), figures.cpu().get(2), figures.cpu().get(3),
-                        figures.startup().toMillis() / 1000.0, figures.peakResidentBytes() / (1024 * 1024));
-        log("%s", row);
-        return row;
+        Result result = new Result(c.workload(), c.reference().name(), before, after, figures, EVENTS);
+        log("%s", result.row());
+        return result;
     }
 
     /** The naive loop and the service on one pre-filled topic, then the service at a share of its rate (half). */
-    private static Figures serve(LocalServers servers, Case c) throws Exception {
+    private static Result.Figures serve(LocalServers servers, Case c) throws Exception {
         Workload workload = c.workload();
         String name = "bench-" + workload.name().replaceAll("[^a-z]", "");
         try (ServiceRun run = new ServiceRun(name, servers.kafka(), c.dynamoDbEndpoint(), CONCURRENCY, WORK)) {
@@ -155,42 +157,14 @@ public final class Benchmark {
             List<PacedLoad.Latency> latencies = load.latencies();
             long windowFrom = latencies.get(0).dueAt() + WARMUP.toMillis();
             List<Long> cpuPercents = cpu.percents();
-            log("%s: latency p50 / p99 ms by second of the run: %s", workload.name(),
-                    bySecond(latencies, PacedLoad.Latency::millis));
+            List<Result.Second> seconds = bySecond(latencies, PacedLoad.Latency::millis);
+            log("%s: latency p50 / p99 ms by second of the run: %s", workload.name(), seconds);
             log("%s: of which the benchmark's own send lag, p50 / p99 ms by second: %s", workload.name(),
                     bySecond(latencies, PacedLoad.Latency::sendLagMillis));
-            return new Figures(naive, rate, run.applied(), cost,
+            return new Result.Figures(naive, rate, run.applied(), cost,
                     sortedMillis(latencies.stream().filter(latency -> latency.dueAt() >= windowFrom)),
-                    sortedMillis(latencies.stream().filter(latency -> latency.dueAt() < windowFrom)), cpuPercents,
-                    run.startup, run.peakResidentBytes());
-        }
-    }
-
-    /** What DynamoDB billed the service for, per event, from its own counters. */
-    record Cost(double requestsPerAppliedEvent, double writeUnitsPerEvent, double writeUnitsPerAppliedEvent,
-            double coalescedWriteUnitsPerEvent) {
-
-        static Cost of(Map<String, Double> metrics, int events, long applied) {
-            double requests = sum(metrics, "wallet_dynamodb_requests_total", "");
-            double units = sum(metrics, "wallet_dynamodb_write_units_total", "");
-            double records = sum(metrics, "wallet_dynamodb_write_units_total", "run=\"none\"");
-            double coalescedUnits = sum(metrics, "wallet_dynamodb_write_units_total", "run=\"coalesced\"");
-            double coalescedEvents = sum(metrics, "wallet_dynamodb_wallet_events_total", "run=\"coalesced\"");
-            // An event of a coalesced run costs its share of the run's wallet write, plus its own record.
-            double coalesced = coalescedEvents == 0 ? 0 : coalescedUnits / coalescedEvents + records / events;
-            return new Cost(requests / applied, units / events, units / applied, coalesced);
-        }
-
-        private static double sum(Map<String, Double> metrics, String name, String tag) {
-            return metrics.entrySet().stream().filter(e -> e.getKey().startsWith(name + "{"))
-                    .filter(e -> e.getKey().contains(tag)).mapToDouble(Map.Entry::getValue).sum();
-        }
-
-        @Override
-        public String toString() {
-            return "%.3f requests/applied event, %.2f WCU/event, %.2f WCU/applied event, %.2f WCU/event in coalesced runs"
-                    .formatted(requestsPerAppliedEvent, writeUnitsPerEvent, writeUnitsPerAppliedEvent,
-                            coalescedWriteUnitsPerEvent);
+                    sortedMillis(latencies.stream().filter(latency -> latency.dueAt() < windowFrom)), seconds,
+                    cpuPercents, run.startup, run.peakResidentBytes());
         }
     }
 
@@ -199,18 +173,16 @@ public final class Benchmark {
     }
 
     /** Where in the run the slow events were: p50 / p99 of a figure of the events due in each second. */
-    private static String bySecond(List<PacedLoad.Latency> latencies, ToLongFunction<PacedLoad.Latency> figure) {
+    private static List<Result.Second> bySecond(List<PacedLoad.Latency> latencies,
+            ToLongFunction<PacedLoad.Latency> figure) {
         long first = latencies.get(0).dueAt();
-        Map<Long, List<Long>> seconds = new TreeMap<>();
-        latencies.forEach(latency -> seconds.computeIfAbsent((latency.dueAt() - first) / 1000,
+        Map<Integer, List<Long>> seconds = new TreeMap<>();
+        latencies.forEach(latency -> seconds.computeIfAbsent((int) ((latency.dueAt() - first) / 1000),
                 second -> new ArrayList<>()).add(figure.applyAsLong(latency)));
-        return seconds.values().stream().map(millis -> millis.stream().sorted().toList())
-                .map(sorted -> percentile(sorted, 50) + " / " + percentile(sorted, 99))
-                .collect(Collectors.joining(", "));
-    }
-
-    private static long percentile(List<Long> sorted, int percent) {
-        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(percent / 100.0 * sorted.size()) - 1));
+        return seconds.entrySet().stream().map(second -> {
+            List<Long> sorted = second.getValue().stream().sorted().toList();
+            return new Result.Second(second.getKey(), Result.percentile(sorted, 50), Result.percentile(sorted, 99));
+        }).toList();
     }
 
     private static String report(List<String> rows) throws Exception {
@@ -228,14 +200,14 @@ public final class Benchmark {
                 outcome's timestamp, over %d s after %d s at the same rate (warm-up: its p99 has its own column); CPU
                 over both.
 
-                | workload | events | service events/s | reference events/s, before / after | service / reference | naive events/s | service / naive | requests / applied event | WCU / event | WCU / applied event | WCU / event of coalesced runs | latency p50 / p95 / p99 ms at %s load | p99 ms in the warm-up | CPU %% of one core meanwhile: service / DynamoDB Local / Kafka / benchmark | startup to ready | peak RSS |
-                |---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|
+                %s
+                %s
                 %s
                 """
                 .formatted(Runtime.getRuntime().availableProcessors(), cpu, memory,
                         System.getProperty("java.version"), EVENTS, USERS, CONCURRENCY, CONCURRENCY, USERS,
                         WINDOW.toSeconds(), NAIVE_EVENTS, WINDOW.toSeconds(), WINDOW.toSeconds(), WARMUP.toSeconds(),
-                        LOAD == 0.5 ? "half" : "%.0f %%".formatted(100 * LOAD), String.join("\n", rows));
+                        Result.header(LOAD), "|---".repeat(Result.HEADER.size()) + "|", String.join("\n", rows));
     }
 
     private static void createTable(DynamoDbClient dynamo, String table) {
