@@ -6,7 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * What the service asks of DynamoDB, as DynamoDB bills it: requests by operation, and write capacity units by
- * table as DynamoDB's sizing rule bills them ({@link WalletRequests#writeUnits(java.util.Map)}). Exposed on
+ * table as DynamoDB's sizing rule bills them ({@link WriteUnits}). Exposed on
  * {@code /q/metrics}.
  */
 @ApplicationScoped

@@ -26,7 +26,8 @@ import dev.wallet.messaging.Channels;
  * started against a Kafka and DynamoDB Local of its own, fed a credit, a debit, an overdraft and a malformed
  * record, then stopped. Quarkus records its archive from a start that ends before the Kafka and DynamoDB
  * clients, the consumers and the HTTP server exist: about 7,000 of the 10,700 classes a start loads still came
- * from the jars, and startup to ready took 2.7 to 3.0 s, against 2.3 to 2.7 s with this one (README). Run by
+ * from the jars, and startup to ready took 2.7 to 3.0 s, against 2.3 to 2.7 s with this one
+ * (docs/benchmarks.md#what-made-the-difference). Run by
  * the build after the package (the {@code startup-archive} execution in pom.xml), with the JDK that runs it.
  */
 public final class StartupArchive {
