@@ -1,0 +1,152 @@
+package dev.wallet;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import dev.wallet.servers.Directories;
+import dev.wallet.servers.LocalServers;
+import dev.wallet.servers.LocalServersResource.Endpoints;
+import dev.wallet.servers.Podman;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The JVM image as users run it: built with podman from {@code src/main/docker/Dockerfile.jvm} on a locally made
+ * JRE base, and run with the service's environment from {@code docker-compose.yml}, only the addresses pointed at
+ * this test's Kafka and DynamoDB Local.
+ */
+class ServiceContainerIT {
+
+    private static final Path WORK = Path.of("target", "container-it");
+    private static final Path COMPOSE = Path.of("docker-compose.yml");
+    /** The compose file's stop_grace_period: how long a stop may take before the engine kills the container. */
+    private static final Duration GRACE = Duration.ofSeconds(30);
+
+    private static LocalServers servers;
+    private static Podman podman;
+    private static String image;
+
+    @BeforeAll
+    static void buildImage() {
+        Directories.deleteRecursively(WORK);
+        podman = Podman.withBaseImage(WORK);
+        image = podman.build("src/main/docker/Dockerfile.jvm", "localhost/wallet-event-service:it");
+        servers = LocalServers.start(WORK.resolve("servers"));
+    }
+
+    @AfterAll
+    static void stopServers() {
+        if (servers != null) {
+            servers.close();
+        }
+    }
+
+    @Test
+    void composeFileIsValidOffline() {
+        Podman.validateCompose(COMPOSE);
+    }
+
+    @Test
+    void imageAppliesEventsAndSigtermStopsItWithNothingLost() throws Exception {
+        int port = freePort();
+        String name = "wallet-it-" + UUID.randomUUID();
+        String alice = "alice-" + UUID.randomUUID();
+        String bob = "bob-" + UUID.randomUUID();
+        int bobsEvents = 300;
+        try (WalletTestClient client = new WalletTestClient(
+                new Endpoints(servers.kafka().bootstrapServers(), servers.dynamo().endpoint(), null))) {
+            Process container = startReady(name, port, "first");
+            client.send("e1-" + alice, alice, "CREDIT", "25.00");
+            client.send("e2-" + alice, alice, "DEBIT", "40");
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                assertThat(client.balancesOf(alice)).singleElement()
+                        .satisfies(balance -> assertThat(balance.path("balance").asText()).isEqualTo("25"));
+                assertThat(client.rejectionsOf("e2-" + alice)).singleElement().satisfies(
+                        rejection -> assertThat(rejection.path("reason").asText()).isEqualTo("INSUFFICIENT_FUNDS"));
+            });
+
+            for (int i = 1; i <= bobsEvents; i++) {
+                client.send("e" + i + "-" + bob, bob, "CREDIT", "1");
+            }
+            podman.signal(name, "TERM");
+            assertThat(container.waitFor(GRACE.toSeconds(), TimeUnit.SECONDS)).as("stopped within its grace").isTrue();
+            assertThat(container.exitValue()).as("exit code after SIGTERM").isIn(0, 143);
+            assertThat(WORK.resolve(name + "-first.log")).content().contains("wallet-event-service stopped in");
+
+            Process again = startReady(name, port, "second");
+            try {
+                await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(client.balancesOf(bob)
+                        .stream().map(balance -> balance.path("version").asInt()).distinct().sorted())
+                        .hasSize(bobsEvents).startsWith(1).endsWith(bobsEvents));
+                assertThat(client.walletItem(bob).get("balance").n()).isEqualTo(Integer.toString(bobsEvents));
+            } finally {
+                podman.signal(name, "TERM");
+                again.waitFor(GRACE.toSeconds(), TimeUnit.SECONDS);
+            }
+        } finally {
+            podman.remove(name);
+        }
+    }
+
+    /** Runs the image with the compose file's environment for the service, pointed at this test's servers. */
+    private Process startReady(String name, int port, String run) throws IOException {
+        Map<String, String> env = new HashMap<>(composeEnvironment("wallet-service"));
+        env.put("KAFKA_BOOTSTRAP_SERVERS", servers.kafka().bootstrapServers());
+        env.put("QUARKUS_DYNAMODB_ENDPOINT_OVERRIDE", servers.dynamo().endpoint());
+        env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        Process container = podman.start(name, image, env, WORK.resolve(name + "-" + run + ".log"));
+        await("container ready").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() -> {
+            if (!container.isAlive()) {
+                throw new IllegalStateException("The container exited, see " + WORK.resolve(name + "-" + run + ".log"));
+            }
+            return ready(port);
+        });
+        return container;
+    }
+
+    private static Map<String, String> composeEnvironment(String service) throws IOException {
+        JsonNode environment = new ObjectMapper(new YAMLFactory()).readTree(COMPOSE.toFile())
+                .path("services").path(service).path("environment");
+        assertThat(environment.isObject()).as("%s's environment in %s, as a map", service, COMPOSE).isTrue();
+        Map<String, String> env = new HashMap<>();
+        environment.fields().forEachRemaining(field -> env.put(field.getKey(), field.getValue().asText()));
+        return env;
+    }
+
+    private static boolean ready(int port) {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
