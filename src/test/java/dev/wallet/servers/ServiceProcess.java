@@ -60,8 +60,8 @@ public final class ServiceProcess {
     }
 
     /**
-     * The {@code -X} options of the image's {@code JAVA_OPTS_APPEND}: its heap and collector settings. (The image's
-     * start script adds options of its own, for container limits, which a process here does not need.)
+     * The {@code -X} options of the image's {@code JAVA_OPTS_APPEND}: its heap and collector settings. (Its system
+     * properties are the container's: the HTTP host, and the log manager this process sets its own way.)
      */
     private static List<String> imageMemoryOptions() {
         try {
