@@ -83,7 +83,8 @@ final class ServiceRun implements AutoCloseable {
 
     /**
      * {@code count} events of {@code workload} at {@code rate} per second, from a load of their own
-     * ({@link PacedLoad}): each one's latency, input record timestamp to output record timestamp.
+     * ({@link PacedLoad}): each one's latency, from its input record's timestamp until a read_committed reader
+     * got its outcome (its transaction committed).
      */
     PacedLoad.Result paced(Workload workload, String prefix, int count, long seed, double rate, Path logs)
             throws Exception {

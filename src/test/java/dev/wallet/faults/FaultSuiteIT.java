@@ -94,10 +94,10 @@ class FaultSuiteIT {
             service.resume();
             run.faults.add("SIGCONT %d s later, outputs again %.1f s after it".formatted(TIMED_OUT.toSeconds(),
                     seconds(run.awaitOutputs())));
-            Verdict verdict = run.finish();
+            // Each a transaction open when the process stopped, which the broker aborted meanwhile.
             run.faults.add("%d commits failed and were retried".formatted(run.logLines("service",
                     "Could not process a batch")));
-            assertNoMismatch(verdict);
+            assertNoMismatch(run.finish());
         }
     }
 
