@@ -50,8 +50,8 @@ final class ServiceRun implements AutoCloseable {
         this.service = new ServiceProcess(name, bootstrapServers, dynamoDbEndpoint, List.of(
                 "-Dmp.messaging.incoming.wallet-events.topic=" + input,
                 "-Dmp.messaging.incoming.wallet-events.group.id=" + name,
-                "-Dmp.messaging.outgoing.wallet-balances.topic=" + balances,
-                "-Dmp.messaging.outgoing.wallet-events-rejected.topic=" + rejections,
+                "-Dwallet.output.balances-topic=" + balances,
+                "-Dwallet.output.rejections-topic=" + rejections,
                 "-Dwallet.table.name=" + name + "-wallet",
                 "-Dwallet.table.events-name=" + name + "-events",
                 "-Dwallet.store.concurrency=" + concurrency), logs.resolve(name + ".log"));
