@@ -91,18 +91,22 @@ final class OutputTransactions implements AutoCloseable {
         return true;
     }
 
-    /** Checks that the batch starts where the last one committed left each partition, in this generation. */
+    /**
+     * Checks that the batch starts no earlier than where the last commit left each partition, in this generation: its
+     * outputs would be published twice. Later is fine: a read_committed consumer skips transaction markers and
+     * aborted records, and compaction leaves gaps.
+     */
     private void follows(Map<TopicPartition, Long> firsts, int polledIn) {
         if (polledIn != generation) {
             generation = polledIn;
             next.clear();
         }
         firsts.forEach((partition, first) -> {
-            Long expected = next.get(partition);
-            if (expected != null && expected.longValue() != first) {
-                // Never skip records: nothing commits past this batch until the service is restarted.
+            Long committed = next.get(partition);
+            if (committed != null && first < committed) {
+                // Never publish twice: nothing commits past this batch until the service is restarted.
                 throw new IllegalStateException("A batch of " + partition + " starts at offset " + first
-                        + " where " + expected + " was expected");
+                        + ", before " + committed + " where the last commit ended");
             }
         });
     }

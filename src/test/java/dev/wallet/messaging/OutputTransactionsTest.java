@@ -105,15 +105,18 @@ class OutputTransactionsTest {
     }
 
     @Test
-    void batchThatDoesNotStartWhereTheLastCommitEndedIsRefused() {
+    void batchStartingBeforeTheLastCommitEndedIsRefusedAndOneAfterAGapGoesThrough() {
         try (OutputTransactions transactions = transactions(Duration.ofSeconds(10))) {
             assertThat(transactions.commit(outputs("a"), offsets(3), Map.of(INPUT, 0L), -1)).isTrue();
 
-            assertThatThrownBy(() -> transactions.commit(outputs("b"), offsets(9), Map.of(INPUT, 4L), -1))
-                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("where 3 was expected");
+            assertThatThrownBy(() -> transactions.commit(outputs("b"), offsets(9), Map.of(INPUT, 2L), -1))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("before 3");
+            // An upstream transaction's marker, say, at offset 3.
+            assertThat(transactions.commit(outputs("c"), offsets(9), Map.of(INPUT, 4L), -1)).isTrue();
         }
 
-        assertThat(committedOffset()).isEqualTo(3);
+        assertThat(readCommitted(2)).containsExactly("a", "c");
+        assertThat(committedOffset()).isEqualTo(9);
     }
 
     private OutputTransactions transactions(Duration timeout) {
