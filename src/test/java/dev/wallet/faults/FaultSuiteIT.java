@@ -94,10 +94,12 @@ class FaultSuiteIT {
             service.resume();
             run.faults.add("SIGCONT %d s later, outputs again %.1f s after it".formatted(TIMED_OUT.toSeconds(),
                     seconds(run.awaitOutputs())));
-            // Each a transaction open when the process stopped, which the broker aborted meanwhile.
-            run.faults.add("%d commits failed and were retried".formatted(run.logLines("service",
-                    "Could not process a batch")));
-            assertNoMismatch(run.finish());
+            Verdict verdict = run.finish();
+            // Each a transaction open when the process stopped, which the broker aborted meanwhile: how many
+            // depends on the moment of the stop (OutputTransactionsTest provokes one for certain).
+            System.out.printf("FAULT SUITE %s: %d commits failed and were retried%n", run.scenario,
+                    run.logLines("service", "Could not process a batch"));
+            assertNoMismatch(verdict);
         }
     }
 

@@ -16,6 +16,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -27,7 +28,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.kafka.KafkaConsumer;
 
 import dev.wallet.servers.LocalServers;
 
@@ -126,9 +126,10 @@ class OutputTransactionsTest {
 
     // The connector's consumer, as far as a transaction asks it: which generation of its group it is in.
     @SuppressWarnings("unchecked")
-    private KafkaConsumer<String, byte[]> consumer() {
-        return (KafkaConsumer<String, byte[]>) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] { KafkaConsumer.class }, (proxy, method, args) -> {
+    private io.smallrye.reactive.messaging.kafka.KafkaConsumer<String, byte[]> consumer() {
+        return (io.smallrye.reactive.messaging.kafka.KafkaConsumer<String, byte[]>) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] { io.smallrye.reactive.messaging.kafka.KafkaConsumer.class },
+                (proxy, method, args) -> {
                     if (!method.getName().equals("consumerGroupMetadata")) {
                         throw new UnsupportedOperationException(method.getName());
                     }
@@ -160,8 +161,7 @@ class OutputTransactionsTest {
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         List<String> values = new ArrayList<>();
-        try (org.apache.kafka.clients.consumer.KafkaConsumer<String, String> reader = new org.apache.kafka.clients.consumer.KafkaConsumer<>(
-                config, new StringDeserializer(),
+        try (KafkaConsumer<String, String> reader = new KafkaConsumer<>(config, new StringDeserializer(),
                 new StringDeserializer())) {
             reader.subscribe(List.of(output));
             await().atMost(Duration.ofSeconds(30)).until(() -> {
