@@ -17,9 +17,8 @@ record Wallet(BigDecimal balance, long version, Instant writtenAt, Map<String, R
 
     /**
      * One event of a wallet's last write: what it asked for, and its outcome (APPLIED or a rejection reason) with
-     * its balance and, when applied, the version it made; {@code source} is the record it came in, when known.
+     * its balance and, when applied, the version it made.
      */
-    record RunEntry(EventType type, BigDecimal amount, String outcome, BigDecimal balance, long version,
-            String source) {
+    record RunEntry(EventType type, BigDecimal amount, String outcome, BigDecimal balance, long version) {
     }
 }

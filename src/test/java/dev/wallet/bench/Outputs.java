@@ -17,10 +17,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-/**
- * Reads the service's balance and rejection topics as read_committed readers must: when each eventId's outcome was
- * published, by its record's timestamp, or when it became visible to this reader.
- */
+/** Reads the service's balance and rejection topics: when each eventId's outcome was published. */
 final class Outputs implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -30,31 +27,26 @@ final class Outputs implements AutoCloseable {
     final AtomicLong last = new AtomicLong();
     final AtomicLong applied = new AtomicLong();
     private final String balances;
-    private final boolean visibility;
     private final KafkaConsumer<String, byte[]> consumer;
     private final Thread reader;
 
     /**
-     * Reads {@code balances} and {@code rejections}: all of them, by their timestamps; or ({@code visibility}) only
-     * what is published after this returns, by when this reader got it, its transaction committed.
+     * Reads {@code balances} and {@code rejections}: all of them, or ({@code fromEnd}) only what is published
+     * after this returns.
      */
-    Outputs(String bootstrapServers, String balances, String rejections, boolean visibility) {
+    Outputs(String bootstrapServers, String balances, String rejections, boolean fromEnd) {
         this.balances = balances;
-        this.visibility = visibility;
         Properties config = new Properties();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        if (!visibility) {
-            // Few, large fetches: this reader shares the machine, and the timestamps it reads do not depend on it.
-            config.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 1 << 20);
-            config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 200);
-        }
+        // Few, large fetches: this reader shares the machine, and the timestamps it reads do not depend on it.
+        config.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 1 << 20);
+        config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 200);
         consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = List.of(balances, rejections).stream()
                 .flatMap(topic -> consumer.partitionsFor(topic).stream())
                 .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
         consumer.assign(partitions);
-        if (visibility) {
+        if (fromEnd) {
             consumer.seekToEnd(partitions);
         } else {
             consumer.seekToBeginning(partitions);
@@ -75,8 +67,7 @@ final class Outputs implements AutoCloseable {
             while (true) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
                     String eventId = JSON.readTree(record.value()).get("eventId").asText();
-                    long at = visibility ? System.currentTimeMillis() : record.timestamp();
-                    if (publishedAt.putIfAbsent(eventId, at) == null
+                    if (publishedAt.putIfAbsent(eventId, record.timestamp()) == null
                             && record.topic().equals(balances)) {
                         applied.incrementAndGet();
                     }
