@@ -9,8 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
@@ -19,6 +21,7 @@ import static org.awaitility.Awaitility.await;
 final class ServerProcess {
 
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+    private static final Set<Integer> GIVEN_PORTS = new HashSet<>();
 
     private final String name;
     private final List<String> command;
@@ -174,11 +177,19 @@ final class ServerProcess {
         }
     }
 
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /**
+     * A free loopback port, never one this JVM handed out before: the system may give the same free port to two
+     * calls in a row (a broker's listener and controller once got the same one, and it refused to start).
+     */
+    static synchronized int freePort() {
+        while (true) {
+            try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                if (GIVEN_PORTS.add(socket.getLocalPort())) {
+                    return socket.getLocalPort();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 
