@@ -66,7 +66,7 @@ class ServiceContainerIT {
 
     @Test
     void imageAppliesEventsAndSigtermStopsItWithNothingLost() throws Exception {
-        int port = freePort();
+        int port = LocalServers.freePort();
         String name = "wallet-it-" + UUID.randomUUID();
         String alice = "alice-" + UUID.randomUUID();
         String bob = "bob-" + UUID.randomUUID();
@@ -141,12 +141,6 @@ class ServiceContainerIT {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

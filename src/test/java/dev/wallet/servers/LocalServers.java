@@ -44,6 +44,11 @@ public final class LocalServers implements AutoCloseable {
         return servers;
     }
 
+    /** A free loopback port for another process of a test, one these servers will not be given. */
+    public static int freePort() {
+        return ServerProcess.freePort();
+    }
+
     public KafkaBroker kafka() {
         return kafka;
     }
