@@ -3,7 +3,10 @@ package dev.wallet;
 import java.math.BigDecimal;
 import java.time.Instant;
 
-/** What became of one event. A redelivered event gets its first outcome again, unchanged. */
+/**
+ * What became of one event. A record redelivered at its own offset gets its first outcome again, unchanged; the same
+ * event in another record (a producer's retry) is a {@link Duplicate}.
+ */
 public sealed interface Outcome {
 
     String userId();
@@ -20,5 +23,12 @@ public sealed interface Outcome {
     record Rejected(String eventId, String userId, RejectionReason reason, String detail, BigDecimal balance)
             implements
                 Outcome {
+    }
+
+    /**
+     * The event was decided from another record ({@code first}, at another offset): a producer sent it again. Its
+     * first record's outcome stands, and nothing is published for this one.
+     */
+    record Duplicate(String eventId, String userId, Outcome first) implements Outcome {
     }
 }

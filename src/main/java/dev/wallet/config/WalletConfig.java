@@ -27,6 +27,9 @@ public interface WalletConfig {
     /** What a rejection record carries. */
     Rejection rejection();
 
+    /** Where and how outcomes are published. */
+    Output output();
+
     interface Table {
         /** Create the tables at startup when they are missing (DescribeTable, CreateTable, wait until ACTIVE). */
         @WithDefault("true")
@@ -95,6 +98,24 @@ public interface WalletConfig {
         /** Largest original value echoed whole in a rejection; longer ones are cut and marked as truncated. */
         @WithDefault("65536")
         int maxPayloadBytes();
+    }
+
+    interface Output {
+        /** Topic of the balance records. */
+        @WithDefault("wallet-balances")
+        String balancesTopic();
+
+        /** Topic of the rejection records. */
+        @WithDefault("wallet-events-rejected")
+        String rejectionsTopic();
+
+        /**
+         * How long the broker lets a transaction stay open before it aborts it (transaction.timeout.ms): a batch's
+         * transaction normally lasts milliseconds, but one left open by a paused or killed instance holds
+         * read_committed readers of its partitions back until then.
+         */
+        @WithDefault("PT10S")
+        Duration transactionTimeout();
     }
 
     enum BillingMode {

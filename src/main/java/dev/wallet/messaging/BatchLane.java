@@ -10,28 +10,35 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.function.Function;
 
 import io.quarkus.logging.Log;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata;
 
 /**
  * The batches of one channel copy (one consumer, so its partitions), started in order. Up to {@code maxInFlight}
  * are processed at once, as long as they share no record key (a userId): a user's events are processed one batch
  * at a time, in order, while another user's do not wait for them. A batch's users are free for their next batch
  * once its processing returns, while it holds its place until its stage completes (its records written). The
- * batches that queued up meanwhile start as one, up to {@code maxRecords} records. Each processing pays a few
+ * batches that queued up meanwhile start as one, up to {@code maxRecords} records, never across a rebalance (a
+ * batch's polls share the consumer group generation its transaction commits with). Each processing pays a few
  * DynamoDB round trips whatever its size: a consumer that fell behind for a moment (a pause, a slow request)
- * catches up in one of them instead of one per poll.
+ * catches up in one of them instead of one per poll. Each batch gets its {@link Turn} to commit, in start order.
  */
 final class BatchLane {
+
+    /** Processes batches; see {@link BatchLane#BatchLane}. */
+    @FunctionalInterface
+    interface Processing {
+        CompletionStage<Void> process(List<KafkaRecordBatch<String, byte[]>> batches, Turn turn);
+    }
 
     private static final CompletionStage<Void> ROOM = CompletableFuture.completedFuture(null);
 
     private final int maxRecords;
     private final int maxInFlight;
-    private final Function<List<KafkaRecordBatch<String, byte[]>>, CompletionStage<Void>> process;
+    private final Processing process;
     private final Executor executor;
     private final Deque<Waiting> waiting = new ArrayDeque<>();
     private final Set<String> busyKeys = new HashSet<>();
@@ -39,13 +46,13 @@ final class BatchLane {
     private int inFlight;
     private boolean failed;
     private CompletableFuture<Void> room;
+    private Turn turn = Turn.first();
 
     /**
      * {@code process} returns once the next batch of the same users may start, and its stage completes once the
      * batches are done; either may fail, to stop this lane for good.
      */
-    BatchLane(int maxRecords, int maxInFlight,
-            Function<List<KafkaRecordBatch<String, byte[]>>, CompletionStage<Void>> process, Executor executor) {
+    BatchLane(int maxRecords, int maxInFlight, Processing process, Executor executor) {
         this.maxRecords = maxRecords;
         this.maxInFlight = maxInFlight;
         this.process = process;
@@ -57,7 +64,7 @@ final class BatchLane {
      * {@code maxRecords} records (the connector then queues its own polls and pauses its consumer).
      */
     CompletionStage<Void> offer(KafkaRecordBatch<String, byte[]> batch) {
-        Waiting queued = new Waiting(batch, keys(batch));
+        Waiting queued = new Waiting(batch, keys(batch), generation(batch));
         CompletableFuture<Void> waitForRoom = null;
         synchronized (this) {
             waiting.add(queued);
@@ -80,9 +87,10 @@ final class BatchLane {
             List<KafkaRecordBatch<String, byte[]>> next = new ArrayList<>();
             Set<String> keys = new HashSet<>();
             int records = 0;
+            int generation = waiting.peek().generation();
             for (Waiting queued : waiting) {
                 int size = queued.batch().getRecords().size();
-                if ((!next.isEmpty() && records + size > maxRecords)
+                if ((!next.isEmpty() && (records + size > maxRecords || queued.generation() != generation))
                         || !Collections.disjoint(busyKeys, queued.keys())) {
                     break;
                 }
@@ -97,14 +105,16 @@ final class BatchLane {
             waitingRecords -= records;
             busyKeys.addAll(keys);
             inFlight++;
-            executor.execute(() -> run(next, keys));
+            Turn mine = turn;
+            turn = turn.next();
+            executor.execute(() -> run(next, keys, mine));
         }
     }
 
-    private void run(List<KafkaRecordBatch<String, byte[]>> batches, Set<String> keys) {
+    private void run(List<KafkaRecordBatch<String, byte[]>> batches, Set<String> keys, Turn mine) {
         CompletableFuture<Void> finished;
         try {
-            finished = process.apply(batches).toCompletableFuture();
+            finished = process.process(batches, mine).toCompletableFuture();
         } catch (RuntimeException e) {
             finished = CompletableFuture.failedFuture(e);
         }
@@ -153,7 +163,12 @@ final class BatchLane {
     }
 
     /** Computed once, when offered: a batch may be looked at many times while it waits behind a busy user. */
-    private record Waiting(KafkaRecordBatch<String, byte[]> batch, Set<String> keys) {
+    private record Waiting(KafkaRecordBatch<String, byte[]> batch, Set<String> keys, int generation) {
+    }
+
+    private static int generation(KafkaRecordBatch<String, byte[]> batch) {
+        return batch.getMetadata(IncomingKafkaRecordBatchMetadata.class)
+                .map(IncomingKafkaRecordBatchMetadata::getConsumerGroupGenerationId).orElse(-1);
     }
 
     private static Set<String> keys(KafkaRecordBatch<String, byte[]> batch) {

@@ -1,6 +1,9 @@
 package dev.wallet.messaging;
 
-/** Channel names, shared by the code, the configuration and the tests. Each maps to a topic of the same name. */
+/**
+ * The input channel's name, and the output topics' default names (wallet.output.*), shared by the code, the
+ * configuration and the tests. The outputs are published by {@link OutputTransactions}, not through channels.
+ */
 public final class Channels {
 
     public static final String EVENTS = "wallet-events";

@@ -2,10 +2,12 @@ package dev.wallet.messaging;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -13,6 +15,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.Readiness;
@@ -20,8 +24,10 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
+import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata;
 
@@ -35,8 +41,8 @@ import dev.wallet.store.Recording;
 import dev.wallet.store.WalletStore;
 
 /**
- * Applies each batch of {@code wallet-events} records and publishes every record's outcome. A batch is
- * acknowledged (and its offsets later committed) only once DynamoDB and Kafka both acknowledged all of it.
+ * Applies each batch of {@code wallet-events} records and publishes every record's outcome. A batch's outputs and
+ * its offsets are committed in one Kafka transaction, once DynamoDB holds all of it: its wallets and its records.
  */
 @ApplicationScoped
 public class WalletEventConsumer {
@@ -44,23 +50,37 @@ public class WalletEventConsumer {
     private static final Duration FIRST_RETRY = Duration.ofMillis(100);
     private static final Duration LONGEST_RETRY = Duration.ofSeconds(5);
 
+    /** Unique per process: a transactional.id must never be shared by two producers alive at once. */
+    private static final String INSTANCE = UUID.randomUUID().toString();
+
     private final WalletEventParser parser;
     private final WalletStore store;
-    private final OutcomePublisher publisher;
+    private final OutputRecords outputs;
     private final ProcessingHealth health;
+    private final KafkaClientService kafka;
+    private final Map<String, Object> kafkaConfig;
+    private final String groupId;
+    private final Duration transactionTimeout;
     private final int maxRecords;
     private final int maxInFlight;
     private final Map<String, BatchLane> lanes = new ConcurrentHashMap<>();
+    private final Map<String, OutputTransactions> transactions = new ConcurrentHashMap<>();
     private volatile boolean stopping;
 
-    public WalletEventConsumer(WalletEventParser parser, WalletStore store, OutcomePublisher publisher,
-            @Readiness ProcessingHealth health,
+    public WalletEventConsumer(WalletEventParser parser, WalletStore store, OutputRecords outputs,
+            @Readiness ProcessingHealth health, KafkaClientService kafka,
+            @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
+            @ConfigProperty(name = "mp.messaging.incoming." + Channels.EVENTS + ".group.id") String groupId,
             @ConfigProperty(name = "mp.messaging.incoming." + Channels.EVENTS + ".max.poll.records") int maxRecords,
             WalletConfig config) {
         this.parser = parser;
         this.store = store;
-        this.publisher = publisher;
+        this.outputs = outputs;
         this.health = health;
+        this.kafka = kafka;
+        this.kafkaConfig = kafkaConfig;
+        this.groupId = groupId;
+        this.transactionTimeout = config.output().transactionTimeout();
         this.maxRecords = maxRecords;
         this.maxInFlight = config.consumer().batchesInFlight();
         if (maxInFlight < 1) {
@@ -76,10 +96,10 @@ public class WalletEventConsumer {
         }
     }
 
-    // One lane per channel copy (wallet-events$1, $2...): a user's batches are processed one at a time, in
-    // partition order, other users' alongside, and those that queued up meanwhile together (BatchLane). The
-    // connector hands over the next batch as soon as this one is queued: the acknowledgement, not the return, says
-    // it is done, and the throttled commit strategy commits only offsets whose earlier ones are all acknowledged.
+    // One lane per channel copy (wallet-events$1, $2...), so per consumer: a user's batches are processed one at a
+    // time, in partition order, other users' alongside, and those that queued up meanwhile together (BatchLane).
+    // The connector hands over the next batch as soon as this one is queued; offsets are committed by the batches'
+    // transactions (commit-strategy=ignore), one lane's in the order its batches started.
     @Incoming(Channels.EVENTS)
     public CompletionStage<Void> consume(KafkaRecordBatch<String, byte[]> batch) {
         return lanes.computeIfAbsent(polled(batch).getChannel(),
@@ -90,14 +110,15 @@ public class WalletEventConsumer {
 
     void onStop(@Observes ShutdownEvent event) {
         stopping = true;
+        transactions.values().forEach(OutputTransactions::close);
     }
 
     // A failure (DynamoDB or Kafka down, throttled) is retried with backoff for as long as it lasts: skipping
     // the batches would lose money. Retrying is safe because processing an event again only re-publishes its
     // first outcome. Once shutting down, failed batches are left unacknowledged: their next owner processes them.
-    // Returns once the wallets are written and the outcomes published, when the next batch of these users may
-    // start; the stage completes once the records are written too, and the batches are acknowledged.
-    private CompletionStage<Void> process(List<KafkaRecordBatch<String, byte[]>> batches) {
+    // Returns once the wallets are written, when the next batch of these users may start; the stage completes once
+    // the records are written too, and the outputs and offsets committed in the batch's turn.
+    private CompletionStage<Void> process(List<KafkaRecordBatch<String, byte[]>> batches, Turn turn) {
         List<ConsumerRecord<String, byte[]>> sources = new ArrayList<>();
         Set<TopicPartition> partitions = new HashSet<>();
         for (KafkaRecordBatch<String, byte[]> batch : batches) {
@@ -105,20 +126,45 @@ public class WalletEventConsumer {
             poll.getRecords().forEach(sources::add);
             partitions.addAll(poll.partitions());
         }
-        Recording recording = untilDone(Uni.createFrom().item(() -> apply(sources))
+        Decided decided = untilDone(Uni.createFrom().item(() -> apply(sources))
                 // Retries are resubscribed from a timer thread, which must not block: back to a worker.
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()), batches, sources.size(), partitions)
                 .await().indefinitely();
+        Recording recording = decided.recording();
+        List<ProducerRecord<String, byte[]>> out = outputs.of(decided.outcomes(), sources);
         // A failed records write is retried alone: the wallets hold its events meanwhile, and the next batch of
-        // these users waits for it before writing theirs.
+        // these users waits for it before writing theirs. The offsets are committed only once the records exist:
+        // a producer's retry of these events, later in the partition, must find them.
         return untilDone(Uni.createFrom().completionStage(recording::write), batches, sources.size(), partitions)
                 .onFailure().invoke(recording::abandon)
+                .chain(() -> Uni.createFrom().completionStage(() -> turn.take(() -> commit(batches, sources,
+                        out, partitions))))
                 .invoke(() -> {
                     health.progressed(batches);
-                    batches.forEach(KafkaRecordBatch::ack);
                     Log.debugf("%d records of %d polls processed", sources.size(), batches.size());
                 })
                 .subscribeAsCompletionStage();
+    }
+
+    /** The batch's outputs and offsets in one transaction, retried until it commits or the batch is dropped. */
+    private CompletionStage<Void> commit(List<KafkaRecordBatch<String, byte[]>> batches,
+            List<ConsumerRecord<String, byte[]>> sources, List<ProducerRecord<String, byte[]>> out,
+            Set<TopicPartition> partitions) {
+        IncomingKafkaRecordBatchMetadata<String, byte[]> first = polled(batches.get(0));
+        OutputTransactions lane = transactions.computeIfAbsent(first.getChannel(),
+                channel -> new OutputTransactions(kafkaConfig, groupId + "-" + INSTANCE + "-" + channel,
+                        transactionTimeout, kafka.getConsumer(channel)));
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        Map<TopicPartition, Long> firsts = new HashMap<>();
+        for (ConsumerRecord<String, byte[]> source : sources) {
+            TopicPartition partition = new TopicPartition(source.topic(), source.partition());
+            offsets.merge(partition, new OffsetAndMetadata(source.offset() + 1),
+                    (a, b) -> a.offset() >= b.offset() ? a : b);
+            firsts.merge(partition, source.offset(), Math::min);
+        }
+        return untilDone(Uni.createFrom().item(() -> lane.commit(out, offsets, firsts,
+                first.getConsumerGroupGenerationId())).runSubscriptionOn(Infrastructure.getDefaultWorkerPool()),
+                batches, sources.size(), partitions).replaceWithVoid().subscribeAsCompletionStage();
     }
 
     @SuppressWarnings("unchecked")
@@ -138,29 +184,33 @@ public class WalletEventConsumer {
     }
 
     /**
-     * Rejects invalid records here and applies the valid ones together, then publishes every record's outcome in
-     * order: once the wallets are written, while the store writes the events' records, which may go on after this
-     * returned.
+     * Rejects invalid records here and applies the valid ones together: every record's outcome, in order, once the
+     * wallets are written, while the store writes the events' records, which may go on after this returned.
      */
-    private Recording apply(List<ConsumerRecord<String, byte[]>> sources) {
+    private Decided apply(List<ConsumerRecord<String, byte[]>> sources) {
         Outcome[] outcomes = new Outcome[sources.size()];
         List<WalletEvent> events = new ArrayList<>(sources.size());
         List<Integer> positions = new ArrayList<>(sources.size());
         for (int i = 0; i < sources.size(); i++) {
             ConsumerRecord<String, byte[]> record = sources.get(i);
             try {
-                events.add(parser.parse(record.key(), record.value()));
+                events.add(parser.parse(record.key(), record.value())
+                        .from(WalletEvent.source(record.partition(), record.offset())));
                 positions.add(i);
             } catch (InvalidEventException e) {
                 outcomes[i] = new Outcome.Rejected(e.eventId(), e.userId(), RejectionReason.INVALID_EVENT,
                         e.getMessage(), null);
             }
         }
-        return store.apply(events, applied -> {
+        Recording recording = store.apply(events, applied -> {
             for (int i = 0; i < applied.size(); i++) {
                 outcomes[positions.get(i)] = applied.get(i);
             }
-            publisher.publish(List.of(outcomes), sources);
         });
+        return new Decided(recording, List.of(outcomes));
+    }
+
+    /** Every record's outcome, in order, and the records of them being written. */
+    private record Decided(Recording recording, List<Outcome> outcomes) {
     }
 }

@@ -14,15 +14,25 @@ import dev.wallet.RejectionReason;
 import dev.wallet.WalletEvent;
 
 /**
- * How the first use of an eventId is known. Every occurrence of the eventId gets its outcome from it: the same
- * request gets the first use's outcome, another request is a conflict.
+ * How the first use of an eventId is known. Every occurrence of the eventId gets its outcome from it: another request
+ * is a conflict; the same request gets the first use's outcome when read from the same record (a redelivery), and is
+ * a {@link Outcome.Duplicate} when read from another (a producer's retry).
  */
 sealed interface Known {
 
     Outcome outcomeOf(WalletEvent event);
 
+    /** The outcome of an occurrence that asks for the same change as the first use, read from {@code source}. */
+    static Outcome again(WalletEvent event, String firstSource, Outcome first) {
+        return event.fromAnotherRecordThan(firstSource) ? new Outcome.Duplicate(event.eventId(), event.userId(), first)
+                : first;
+    }
+
     /** Whether the first use's outcome is still to be stored under its eventId, the record of it missing. */
     boolean unrecorded(WalletEvent first);
+
+    /** The first use, as its record stores it: for {@code first}, the batch's first occurrence of its eventId. */
+    WalletEvent firstUse(WalletEvent first);
 
     /** Recorded in the events table: decided earlier. */
     record Recorded(Map<String, AttributeValue> record) implements Known {
@@ -35,6 +45,11 @@ sealed interface Known {
             if (!event.sameRequestAs(userId, type, amount)) {
                 return conflict(event, userId, type, amount);
             }
+            AttributeValue source = record.get(WalletItems.SOURCE);
+            return again(event, source == null ? null : source.s(), first(event));
+        }
+
+        private Outcome first(WalletEvent event) {
             String outcome = record.get(WalletItems.OUTCOME).s();
             AttributeValue balance = record.get(WalletItems.BALANCE);
             if (WalletItems.APPLIED.equals(outcome)) {
@@ -50,6 +65,11 @@ sealed interface Known {
         public boolean unrecorded(WalletEvent first) {
             return false;
         }
+
+        @Override
+        public WalletEvent firstUse(WalletEvent first) {
+            return first;
+        }
     }
 
     /** Decided by the wallet's last write, whose records were not written (a crash, another instance). */
@@ -61,9 +81,11 @@ sealed interface Known {
                 return conflict(event, userId, entry.type(), entry.amount());
             }
             if (WalletItems.APPLIED.equals(entry.outcome())) {
-                return new Outcome.Applied(event, entry.balance(), entry.version(), writtenAt);
+                return again(event, entry.source(), new Outcome.Applied(event, entry.balance(), entry.version(),
+                        writtenAt));
             }
-            return Run.rejected(event, RejectionReason.valueOf(entry.outcome()), entry.balance());
+            return again(event, entry.source(), Run.rejected(event, RejectionReason.valueOf(entry.outcome()),
+                    entry.balance()));
         }
 
         @Override
@@ -71,9 +93,14 @@ sealed interface Known {
             return first.sameRequestAs(userId, entry.type(), entry.amount());
         }
 
+        @Override
+        public WalletEvent firstUse(WalletEvent first) {
+            return original(first.eventId());
+        }
+
         /** The event this write decided; its occurredAt is not kept, and no record holds it. */
         WalletEvent original(String eventId) {
-            return new WalletEvent(eventId, userId, entry.type(), entry.amount(), null);
+            return new WalletEvent(eventId, userId, entry.type(), entry.amount(), null, entry.source());
         }
     }
 
@@ -82,13 +109,19 @@ sealed interface Known {
 
         @Override
         public Outcome outcomeOf(WalletEvent event) {
-            return event.sameRequestAs(first.userId(), first.type(), first.amount()) ? outcome
+            return event.sameRequestAs(first.userId(), first.type(), first.amount())
+                    ? again(event, first.source(), outcome)
                     : conflict(event, first.userId(), first.type(), first.amount());
         }
 
         @Override
         public boolean unrecorded(WalletEvent first) {
             return true;
+        }
+
+        @Override
+        public WalletEvent firstUse(WalletEvent first) {
+            return this.first;
         }
     }
 

@@ -15,8 +15,9 @@ import dev.wallet.WalletEvent;
 /**
  * A wallet's {@code last_run} attribute, one string: the time of the wallet's last write, then one line per event
  * of that write: its type (C or D), amount, outcome (APPLIED or a rejection reason), the balance after it, the
- * version it made (0 when rejected), and its eventId, prefixed by the eventId's length in UTF-16 code units and a
- * colon, e.g. {@code "2026-11-26T13:10:11.123Z\nD 12.5 APPLIED 87.5 7 8:evt-0001"}.
+ * version it made (0 when rejected), the input record it came in ({@code @partition:offset}, when known), and its
+ * eventId, prefixed by the eventId's length in UTF-16 code units and a colon, e.g.
+ * {@code "2026-11-26T13:10:11.123Z\nD 12.5 APPLIED 87.5 7 @3:1042 8:evt-0001"}.
  *
  * <p>
  * One string rather than a map of entries beside an {@code at} attribute: DynamoDB parses, validates and sizes
@@ -35,9 +36,10 @@ final class LastRunText {
         int number = Amounts.MAX_DIGITS + maxScale + 2;
         int outcome = Stream.concat(Stream.of(WalletItems.APPLIED),
                 Arrays.stream(RejectionReason.values()).map(Enum::name)).mapToInt(String::length).max().orElseThrow();
-        // The line break, the type and five spaces, a version of up to 19 digits, the eventId's length in UTF-16
-        // code units (at most 256: 3 digits) and a colon, and the eventId at up to 4 bytes a code point.
-        return 7 + 2 * number + outcome + 19 + 4 + 4 * WalletEvent.MAX_EVENT_ID_LENGTH;
+        // The line break, the type and five spaces, a version of up to 19 digits, the source ('@', a partition of up
+        // to 10 digits, ':', an offset of up to 19, a space), the eventId's length in UTF-16 code units (at most
+        // 256: 3 digits) and a colon, and the eventId at up to 4 bytes a code point.
+        return 7 + 2 * number + outcome + 19 + 32 + 4 + 4 * WalletEvent.MAX_EVENT_ID_LENGTH;
     }
 
     static String write(Wallet wallet) {
@@ -48,6 +50,7 @@ final class LastRunText {
                 .append(entry.outcome()).append(' ')
                 .append(entry.balance().toPlainString()).append(' ')
                 .append(entry.version()).append(' ')
+                .append(entry.source() == null ? "" : "@" + entry.source() + " ")
                 .append(eventId.length()).append(':').append(eventId));
         return text.toString();
     }
@@ -65,11 +68,18 @@ final class LastRunText {
                     fields[i] = text.substring(start, space);
                     start = space + 1;
                 }
+                String source = null;
+                // Lines written before sources were kept have none.
+                if (text.charAt(start) == '@') {
+                    int space = text.indexOf(' ', start);
+                    source = text.substring(start + 1, space);
+                    start = space + 1;
+                }
                 int colon = text.indexOf(':', start);
                 int idEnd = colon + 1 + Integer.parseInt(text.substring(start, colon));
                 run.put(text.substring(colon + 1, idEnd), new Wallet.RunEntry(
                         fields[0].equals("C") ? EventType.CREDIT : EventType.DEBIT, new BigDecimal(fields[1]),
-                        fields[2], new BigDecimal(fields[3]), Long.parseLong(fields[4])));
+                        fields[2], new BigDecimal(fields[3]), Long.parseLong(fields[4]), source));
                 line = idEnd;
             }
             return new Wallet(balance, version, writtenAt, run);

@@ -47,10 +47,10 @@ record Run(Wallet before, List<WalletEvent> events, List<Outcome> outcomes, BigD
             WalletEvent event = events.get(i);
             if (outcomes.get(i) instanceof Outcome.Applied applied) {
                 lastRun.put(event.eventId(), new Wallet.RunEntry(event.type(), event.amount(),
-                        WalletItems.APPLIED, applied.balance(), applied.version()));
+                        WalletItems.APPLIED, applied.balance(), applied.version(), event.source()));
             } else if (outcomes.get(i) instanceof Outcome.Rejected rejected) {
                 lastRun.put(event.eventId(), new Wallet.RunEntry(event.type(), event.amount(),
-                        rejected.reason().name(), rejected.balance(), 0));
+                        rejected.reason().name(), rejected.balance(), 0, event.source()));
             }
         }
         return new Wallet(balance, version, at, lastRun);

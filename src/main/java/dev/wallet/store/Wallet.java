@@ -17,8 +17,9 @@ record Wallet(BigDecimal balance, long version, Instant writtenAt, Map<String, R
 
     /**
      * One event of a wallet's last write: what it asked for, and its outcome (APPLIED or a rejection reason) with
-     * its balance and, when applied, the version it made.
+     * its balance and, when applied, the version it made; {@code source} is the record it came in, when known.
      */
-    record RunEntry(EventType type, BigDecimal amount, String outcome, BigDecimal balance, long version) {
+    record RunEntry(EventType type, BigDecimal amount, String outcome, BigDecimal balance, long version,
+            String source) {
     }
 }

@@ -18,7 +18,8 @@ import dev.wallet.WalletEvent;
  * {@code last_run} (S: the time of the last write and its events, see {@link LastRunText}).
  * Events table: {@code event_id} (S, key), the event's {@code user_id}, {@code type}, {@code amount}, its
  * {@code outcome} (APPLIED or a rejection reason) with {@code balance}, {@code version}, {@code detail},
- * {@code at}, and {@code expires_at} (epoch seconds, the TTL attribute). Why each exists: docs/design.md.
+ * {@code at}, {@code source} (the input record, {@code partition:offset}) and {@code expires_at} (epoch seconds,
+ * the TTL attribute). Why each exists: docs/design.md.
  */
 final class WalletItems {
 
@@ -33,6 +34,7 @@ final class WalletItems {
     static final String DETAIL = "detail";
     static final String AT = "at";
     static final String EXPIRES_AT = "expires_at";
+    static final String SOURCE = "source";
     static final String APPLIED = "APPLIED";
 
     private WalletItems() {
@@ -71,6 +73,9 @@ final class WalletItems {
         record.put(TYPE, s(event.type().name()));
         record.put(AMOUNT, n(event.amount()));
         record.put(EXPIRES_AT, n(expiresAt.getEpochSecond()));
+        if (event.source() != null) {
+            record.put(SOURCE, s(event.source()));
+        }
         if (outcome instanceof Outcome.Applied applied) {
             record.put(OUTCOME, s(APPLIED));
             record.put(BALANCE, n(applied.balance()));

@@ -133,9 +133,13 @@ public class WalletStore {
             Consumer<List<Outcome>> whileRecording) {
         Instant expiresAt = now.plus(retention);
         Map<String, Map<String, AttributeValue>> records = new LinkedHashMap<>();
-        batch.firsts().values().stream().filter(first -> known.get(first.eventId()).unrecorded(first))
-                .forEach(first -> records.put(first.eventId(),
-                        WalletItems.record(first, known.get(first.eventId()).outcomeOf(first), expiresAt)));
+        for (WalletEvent first : batch.firsts().values()) {
+            Known how = known.get(first.eventId());
+            if (how.unrecorded(first)) {
+                WalletEvent use = how.firstUse(first);
+                records.put(first.eventId(), WalletItems.record(use, how.outcomeOf(use), expiresAt));
+            }
+        }
         if (records.isEmpty()) {
             whileRecording.accept(outcomes);
             return Recording.done(outcomes);

@@ -84,6 +84,11 @@ record Result(Workload workload, String referenceName, double before, double aft
 
     /** p50 and p99 latency of the events due in one second of the latency run, warm-up included. */
     record Second(int second, long p50, long p99) {
+
+        @Override
+        public String toString() {
+            return p50 + " / " + p99;
+        }
     }
 
     static final List<String> HEADER = List.of(

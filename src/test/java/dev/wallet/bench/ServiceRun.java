@@ -50,8 +50,8 @@ final class ServiceRun implements AutoCloseable {
         this.service = new ServiceProcess(name, bootstrapServers, dynamoDbEndpoint, List.of(
                 "-Dmp.messaging.incoming.wallet-events.topic=" + input,
                 "-Dmp.messaging.incoming.wallet-events.group.id=" + name,
-                "-Dmp.messaging.outgoing.wallet-balances.topic=" + balances,
-                "-Dmp.messaging.outgoing.wallet-events-rejected.topic=" + rejections,
+                "-Dwallet.output.balances-topic=" + balances,
+                "-Dwallet.output.rejections-topic=" + rejections,
                 "-Dwallet.table.name=" + name + "-wallet",
                 "-Dwallet.table.events-name=" + name + "-events",
                 "-Dwallet.store.concurrency=" + concurrency), logs.resolve(name + ".log"));
@@ -83,7 +83,8 @@ final class ServiceRun implements AutoCloseable {
 
     /**
      * {@code count} events of {@code workload} at {@code rate} per second, from a load of their own
-     * ({@link PacedLoad}): each one's latency, input record timestamp to output record timestamp.
+     * ({@link PacedLoad}): each one's latency, from its input record's timestamp until a read_committed reader
+     * got its outcome (its transaction committed).
      */
     PacedLoad.Result paced(Workload workload, String prefix, int count, long seed, double rate, Path logs)
             throws Exception {

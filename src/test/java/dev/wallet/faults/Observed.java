@@ -34,8 +34,8 @@ final class Observed implements AutoCloseable {
     final Map<String, List<JsonNode>> balances = new ConcurrentHashMap<>();
     /** The last balance record read per user. */
     final Map<String, JsonNode> lastBalance = new ConcurrentHashMap<>();
-    /** Each user's versions in the order their first records were read. */
-    final Map<String, List<Long>> firstVersions = new ConcurrentHashMap<>();
+    /** Each user's versions in the order their records were read, copies included. */
+    final Map<String, List<Long>> versions = new ConcurrentHashMap<>();
     /** Rejections by the input position they name. */
     final Map<Expected.Position, List<JsonNode>> rejections = new ConcurrentHashMap<>();
     final List<String> unreadable = new CopyOnWriteArrayList<>();
@@ -79,10 +79,8 @@ final class Observed implements AutoCloseable {
         if (record.topic().equals("wallet-balances")) {
             String userId = value.path("userId").asText();
             long version = value.path("version").asLong();
-            balances.computeIfAbsent(Expected.key(userId, version), k -> {
-                firstVersions.computeIfAbsent(userId, u -> new CopyOnWriteArrayList<>()).add(version);
-                return new CopyOnWriteArrayList<>();
-            }).add(value);
+            balances.computeIfAbsent(Expected.key(userId, version), k -> new CopyOnWriteArrayList<>()).add(value);
+            versions.computeIfAbsent(userId, u -> new CopyOnWriteArrayList<>()).add(version);
             lastBalance.put(userId, value);
         } else {
             JsonNode source = value.path("source");
@@ -92,7 +90,7 @@ final class Observed implements AutoCloseable {
         records.incrementAndGet();
     }
 
-    /** Whether every expected output has been read (more may still come: redeliveries). */
+    /** Whether every expected output has been read (more may still come, if the service published copies). */
     boolean covers(Expected expected) {
         return balances.keySet().containsAll(expected.balances.keySet())
                 && rejections.keySet().containsAll(expected.rejections.keySet());

@@ -10,7 +10,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 import java.util.stream.IntStream;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -129,7 +128,7 @@ class BatchLaneTest {
     @Test
     void atMostMaxInFlightBatchesAreProcessedAtOnce() {
         CountDownLatch mayEnd = new CountDownLatch(1);
-        BatchLane lane = new BatchLane(500, 2, batches -> {
+        BatchLane lane = new BatchLane(500, 2, (batches, turn) -> {
             processed.add(batches);
             awaitQuietly(mayEnd);
             return DONE;
@@ -147,7 +146,7 @@ class BatchLaneTest {
     @Test
     void aBatchsUsersAreFreeOnceItReturnedWhileItHoldsItsPlaceUntilItsStageCompletes() {
         List<CompletableFuture<Void>> stages = new CopyOnWriteArrayList<>();
-        BatchLane lane = new BatchLane(500, 2, batches -> {
+        BatchLane lane = new BatchLane(500, 2, (batches, turn) -> {
             processed.add(batches);
             CompletableFuture<Void> stage = new CompletableFuture<>();
             stages.add(stage);
@@ -170,23 +169,48 @@ class BatchLaneTest {
     }
 
     @Test
+    void batchesCommitInTheOrderTheyStartedWhateverOrderTheyFinish() {
+        List<String> tookTurn = new CopyOnWriteArrayList<>();
+        List<String> committed = new CopyOnWriteArrayList<>();
+        CompletableFuture<Void> alicesCommitMayEnd = new CompletableFuture<>();
+        BatchLane lane = new BatchLane(500, 2, (batches, turn) -> {
+            String user = batches.get(0).getRecords().get(0).getKey();
+            tookTurn.add(user);
+            return turn.take(() -> {
+                committed.add(user);
+                return user.equals("alice") ? alicesCommitMayEnd : DONE;
+            });
+        }, executor);
+
+        lane.offer(batch(1, "alice"));
+        await().until(() -> committed.size() == 1);
+        lane.offer(batch(1, "bob"));
+        await().until(() -> tookTurn.size() == 2);
+
+        assertThat(committed).containsExactly("alice");
+        alicesCommitMayEnd.complete(null);
+        await().until(() -> committed.size() == 2);
+        assertThat(committed).containsExactly("alice", "bob");
+    }
+
+    @Test
     void aLaneWhoseBatchFailedAfterReturningProcessesNothingMore() {
         assertNothingMoreAfterTheFirstFails(
-                batches -> CompletableFuture.failedFuture(new IllegalStateException("shutting down")));
+                (batches, turn) -> CompletableFuture.failedFuture(new IllegalStateException("shutting down")));
     }
 
     @Test
     void aLaneWhoseProcessingFailedProcessesNothingMore() {
-        assertNothingMoreAfterTheFirstFails(batches -> {
+        assertNothingMoreAfterTheFirstFails((batches, turn) -> {
             throw new IllegalStateException("shutting down");
         });
     }
 
     private void assertNothingMoreAfterTheFirstFails(
-            Function<List<KafkaRecordBatch<String, byte[]>>, CompletionStage<Void>> failing) {
-        BatchLane lane = new BatchLane(500, 2, batches -> {
+            BatchLane.Processing failing) {
+        BatchLane lane = new BatchLane(500, 2, (batches, turn) -> {
             processed.add(batches);
-            return failing.apply(batches);
+            return failing.process(batches, turn);
         }, executor);
         KafkaRecordBatch<String, byte[]> first = batch(1, "alice");
 
@@ -206,7 +230,7 @@ class BatchLaneTest {
         firstMayEnd.countDown();
     }
 
-    private CompletionStage<Void> firstWaits(List<KafkaRecordBatch<String, byte[]>> batches) {
+    private CompletionStage<Void> firstWaits(List<KafkaRecordBatch<String, byte[]>> batches, Turn turn) {
         processed.add(batches);
         if (processed.size() == 1) {
             awaitQuietly(firstMayEnd);

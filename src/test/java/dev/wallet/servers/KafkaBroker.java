@@ -103,6 +103,8 @@ public final class KafkaBroker {
                 "offsets.topic.num.partitions=6",
                 "transaction.state.log.replication.factor=1",
                 "transaction.state.log.min.isr=1",
+                // Timed-out transactions aborted within a second rather than ten, for the tests that wait for it.
+                "transaction.abort.timed.out.transaction.cleanup.interval.ms=1000",
                 "share.coordinator.state.topic.replication.factor=1",
                 "share.coordinator.state.topic.min.isr=1",
                 "group.initial.rebalance.delay.ms=0",

@@ -138,6 +138,58 @@ class WalletStoreTest {
         }
     }
 
+    /**
+     * The same event in another record is a producer's retry, and publishes nothing; in its own record, a
+     * redelivery, which gets its first outcome again: it may have been published in a transaction that aborted.
+     */
+    @Nested
+    class Retries {
+
+        @Test
+        void retryInALaterBatchIsADuplicateOfItsFirstOutcome() {
+            WalletEvent credit = credit("10").from(WalletEvent.source(0, 10));
+            Outcome first = applied(store, List.of(credit)).get(0);
+
+            assertThat(applied(store, List.of(credit.from(WalletEvent.source(0, 11))))).singleElement()
+                    .isInstanceOfSatisfying(Outcome.Duplicate.class,
+                            duplicate -> assertThat(duplicate.first()).isInstanceOf(Outcome.Applied.class));
+            assertThat(applied(store, List.of(credit))).containsExactly(first);
+            assertWallet("10", 1);
+        }
+
+        @Test
+        void retryInTheSameBatchIsADuplicate() {
+            WalletEvent debit = debit("3").from(WalletEvent.source(1, 7));
+
+            List<Outcome> outcomes = applied(store, List.of(debit, debit.from(WalletEvent.source(1, 8))));
+
+            assertThat(outcomes.get(0)).isInstanceOf(Outcome.Rejected.class);
+            assertThat(outcomes.get(1)).isInstanceOf(Outcome.Duplicate.class);
+        }
+
+        @Test
+        void retryOfAnEventKnownOnlyFromTheLastWriteIsADuplicateAndTheRedeliveryItsOutcome() {
+            WalletEvent credit = credit("4").from(WalletEvent.source(2, 40));
+            Outcome first = appliedWithoutRecord(credit);
+
+            List<Outcome> outcomes = applied(store, List.of(credit.from(WalletEvent.source(2, 41)), credit));
+
+            assertThat(outcomes.get(0)).isInstanceOf(Outcome.Duplicate.class);
+            assertThat(outcomes.get(1)).usingRecursiveComparison().isEqualTo(first);
+            assertThat(record(credit).get("source").s()).isEqualTo("2:40");
+        }
+
+        @Test
+        void conflictInAnotherRecordIsStillRejected() {
+            WalletEvent credit = credit("5").from(WalletEvent.source(0, 1));
+            applied(store, List.of(credit));
+
+            assertThat(applied(store, List.of(reusedForAnotherAmount(credit).from(WalletEvent.source(0, 2)))))
+                    .singleElement().isInstanceOfSatisfying(Outcome.Rejected.class,
+                            rejected -> assertThat(rejected.reason()).isEqualTo(RejectionReason.EVENT_ID_CONFLICT));
+        }
+    }
+
     /** A batch processed again after a crash, its records missing: the outcomes it published stand. */
     @Nested
     class Crashes {
@@ -479,18 +531,22 @@ class WalletStoreTest {
         }
     }
 
-    /** Events with the longest ids and amounts there can be, of a user with the longest id: a credit, then debits. */
+    /**
+     * Events with the longest ids, amounts and sources there can be, of a user with the longest id: a credit, then
+     * debits.
+     */
     private static List<WalletEvent> largestEvents(int count) {
         String userId = "\uD83D\uDCB0".repeat(255) + new StringBuilder().appendCodePoint(0x20000 + count);
         List<WalletEvent> events = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             String eventId = "\uD83D\uDCB0".repeat(126) + new StringBuilder().appendCodePoint(0x20000 + count)
                     .appendCodePoint(0x20000 + i);
+            String source = WalletEvent.source(Integer.MAX_VALUE, Long.MAX_VALUE - i);
             events.add(i == 0
                     ? new WalletEvent(eventId, userId, EventType.CREDIT,
-                            new BigDecimal("99999999999999999999999999999999999.99"), Instant.now())
+                            new BigDecimal("99999999999999999999999999999999999.99"), Instant.now(), source)
                     : new WalletEvent(eventId, userId, EventType.DEBIT,
-                            new BigDecimal("999999999999999999999999999999999999.99"), Instant.now()));
+                            new BigDecimal("999999999999999999999999999999999999.99"), Instant.now(), source));
         }
         return events;
     }
