@@ -88,6 +88,7 @@ final class OutputTransactions implements AutoCloseable {
             throw e;
         }
         offsets.forEach((partition, offset) -> next.put(partition, offset.offset()));
+        Log.debugf("Committed %s from %s, %d outputs, in generation %d", offsets, firsts, outputs.size(), polledIn);
         return true;
     }
 

@@ -39,7 +39,10 @@ final class FaultRun implements AutoCloseable {
     static final Path ROOT = Path.of("target", "fault-suite");
     /** Shorter than Kafka's 45 s so that a dead instance's partitions move on within the run. */
     private static final List<String> SERVICE_OPTIONS = List.of(
-            "-Dmp.messaging.incoming.wallet-events.session.timeout.ms=10000");
+            "-Dmp.messaging.incoming.wallet-events.session.timeout.ms=10000",
+            "-Dquarkus.log.category.\"dev.wallet.messaging\".level=DEBUG",
+            "-Dquarkus.log.category.\"org.apache.kafka.clients.consumer\".level=INFO",
+            "-Dquarkus.log.category.\"org.apache.kafka.clients.producer\".level=INFO");
 
     final String scenario;
     final LocalServers servers;

@@ -3,6 +3,7 @@ package dev.wallet.faults;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,8 +14,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
@@ -42,6 +45,8 @@ final class Observed implements AutoCloseable {
     final AtomicLong records = new AtomicLong();
 
     private final KafkaConsumer<String, String> consumer;
+    /** The next offset to read per partition; only the reader thread uses it. */
+    private final Map<TopicPartition, Long> next = new HashMap<>();
     private final Thread reader;
 
     Observed(String bootstrapServers) {
@@ -50,6 +55,9 @@ final class Observed implements AutoCloseable {
         config.put(ConsumerConfig.GROUP_ID_CONFIG, "checker-" + UUID.randomUUID());
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        // Its positions are its own (next), never a group's committed offsets: after a broker restart its session
+        // may expire, and a rejoin would re-read from the last auto-commit, counting copies the service never made.
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer());
         reader = new Thread(this::read, "checker-reader");
         reader.start();
@@ -57,10 +65,21 @@ final class Observed implements AutoCloseable {
 
     private void read() {
         try (consumer) {
-            consumer.subscribe(List.of("wallet-balances", "wallet-events-rejected"));
+            consumer.subscribe(List.of("wallet-balances", "wallet-events-rejected"), new ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                    partitions.stream().filter(next::containsKey).forEach(p -> consumer.seek(p, next.get(p)));
+                }
+
+                @Override
+                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                    // Nothing to commit: the positions stay in next.
+                }
+            });
             while (true) {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
                     add(record);
+                    next.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
                 }
             }
         } catch (WakeupException closing) {
