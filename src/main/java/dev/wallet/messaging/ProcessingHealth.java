@@ -11,6 +11,9 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
 /**
  * Not ready while any batch is stuck, one that cannot be processed (DynamoDB or Kafka unreachable): it is being
  * retried. Tracked per batch, so that progress on another batch, even of the same partitions, does not hide it.
@@ -20,8 +23,15 @@ import org.eclipse.microprofile.health.Readiness;
 public class ProcessingHealth implements HealthCheck {
 
     private final Map<Object, String> failures = new ConcurrentHashMap<>();
+    private final Counter failedAttempts;
+
+    public ProcessingHealth(MeterRegistry registry) {
+        registry.gauge("wallet.batches.failing", failures, Map::size);
+        this.failedAttempts = registry.counter("wallet.batch.failures");
+    }
 
     void failed(Object batch, Set<TopicPartition> partitions, Throwable cause) {
+        failedAttempts.increment();
         failures.put(batch, partitions + " " + cause.getClass().getSimpleName() + ": " + cause.getMessage());
     }
 

@@ -57,6 +57,7 @@ public class WalletEventConsumer {
     private final WalletStore store;
     private final OutputRecords outputs;
     private final ProcessingHealth health;
+    private final MessagingMetrics metrics;
     private final KafkaClientService kafka;
     private final Map<String, Object> kafkaConfig;
     private final String groupId;
@@ -68,7 +69,7 @@ public class WalletEventConsumer {
     private volatile boolean stopping;
 
     public WalletEventConsumer(WalletEventParser parser, WalletStore store, OutputRecords outputs,
-            @Readiness ProcessingHealth health, KafkaClientService kafka,
+            @Readiness ProcessingHealth health, MessagingMetrics metrics, KafkaClientService kafka,
             @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
             @ConfigProperty(name = "mp.messaging.incoming." + Channels.EVENTS + ".group.id") String groupId,
             @ConfigProperty(name = "mp.messaging.incoming." + Channels.EVENTS + ".max.poll.records") int maxRecords,
@@ -77,6 +78,7 @@ public class WalletEventConsumer {
         this.store = store;
         this.outputs = outputs;
         this.health = health;
+        this.metrics = metrics;
         this.kafka = kafka;
         this.kafkaConfig = kafkaConfig;
         this.groupId = groupId;
@@ -138,7 +140,7 @@ public class WalletEventConsumer {
         return untilDone(Uni.createFrom().completionStage(recording::write), batches, sources.size(), partitions)
                 .onFailure().invoke(recording::abandon)
                 .chain(() -> Uni.createFrom().completionStage(() -> turn.take(() -> commit(batches, sources,
-                        out, partitions))))
+                        decided.outcomes(), out, partitions))))
                 .invoke(() -> {
                     health.progressed(batches);
                     Log.debugf("%d records of %d polls processed", sources.size(), batches.size());
@@ -148,8 +150,8 @@ public class WalletEventConsumer {
 
     /** The batch's outputs and offsets in one transaction, retried until it commits or the batch is dropped. */
     private CompletionStage<Void> commit(List<KafkaRecordBatch<String, byte[]>> batches,
-            List<ConsumerRecord<String, byte[]>> sources, List<ProducerRecord<String, byte[]>> out,
-            Set<TopicPartition> partitions) {
+            List<ConsumerRecord<String, byte[]>> sources, List<Outcome> outcomes,
+            List<ProducerRecord<String, byte[]>> out, Set<TopicPartition> partitions) {
         IncomingKafkaRecordBatchMetadata<String, byte[]> first = polled(batches.get(0));
         OutputTransactions lane = transactions.computeIfAbsent(first.getChannel(),
                 channel -> new OutputTransactions(kafkaConfig, groupId + "-" + INSTANCE + "-" + channel,
@@ -162,9 +164,15 @@ public class WalletEventConsumer {
                     (a, b) -> a.offset() >= b.offset() ? a : b);
             firsts.merge(partition, source.offset(), Math::min);
         }
-        return untilDone(Uni.createFrom().item(() -> lane.commit(out, offsets, firsts,
-                first.getConsumerGroupGenerationId())).runSubscriptionOn(Infrastructure.getDefaultWorkerPool()),
-                batches, sources.size(), partitions).replaceWithVoid().subscribeAsCompletionStage();
+        Uni<Boolean> attempt = Uni.createFrom().item(() -> lane.commit(out, offsets, firsts,
+                first.getConsumerGroupGenerationId())).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .onFailure().invoke(() -> metrics.transaction("failed"));
+        return untilDone(attempt, batches, sources.size(), partitions).invoke(committed -> {
+            metrics.transaction(committed ? "committed" : "dropped");
+            if (committed) {
+                metrics.published(outcomes);
+            }
+        }).replaceWithVoid().subscribeAsCompletionStage();
     }
 
     @SuppressWarnings("unchecked")
