@@ -67,13 +67,14 @@ class ServiceContainerIT {
     @Test
     void imageAppliesEventsAndSigtermStopsItWithNothingLost() throws Exception {
         int port = LocalServers.freePort();
+        int management = LocalServers.freePort();
         String name = "wallet-it-" + UUID.randomUUID();
         String alice = "alice-" + UUID.randomUUID();
         String bob = "bob-" + UUID.randomUUID();
         int bobsEvents = 300;
         try (WalletTestClient client = new WalletTestClient(
                 new Endpoints(servers.kafka().bootstrapServers(), servers.dynamo().endpoint(), null))) {
-            Process container = startReady(name, port, "first");
+            Process container = startReady(name, port, management, "first");
             client.send("e1-" + alice, alice, "CREDIT", "25.00");
             client.send("e2-" + alice, alice, "DEBIT", "40");
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
@@ -91,7 +92,7 @@ class ServiceContainerIT {
             assertThat(container.exitValue()).as("exit code after SIGTERM").isIn(0, 143);
             assertThat(WORK.resolve(name + "-first.log")).content().contains("wallet-event-service stopped in");
 
-            Process again = startReady(name, port, "second");
+            Process again = startReady(name, port, management, "second");
             try {
                 await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(client.balancesOf(bob)
                         .stream().map(balance -> balance.path("version").asInt()).distinct().sorted())
@@ -107,17 +108,18 @@ class ServiceContainerIT {
     }
 
     /** Runs the image with the compose file's environment for the service, pointed at this test's servers. */
-    private Process startReady(String name, int port, String run) throws IOException {
+    private Process startReady(String name, int port, int management, String run) throws IOException {
         Map<String, String> env = new HashMap<>(composeEnvironment("wallet-service"));
         env.put("KAFKA_BOOTSTRAP_SERVERS", servers.kafka().bootstrapServers());
         env.put("QUARKUS_DYNAMODB_ENDPOINT_OVERRIDE", servers.dynamo().endpoint());
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        env.put("QUARKUS_MANAGEMENT_PORT", Integer.toString(management));
         Process container = podman.start(name, image, env, WORK.resolve(name + "-" + run + ".log"));
         await("container ready").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() -> {
             if (!container.isAlive()) {
                 throw new IllegalStateException("The container exited, see " + WORK.resolve(name + "-" + run + ".log"));
             }
-            return ready(port);
+            return ready(management);
         });
         return container;
     }

@@ -1,7 +1,7 @@
 package dev.wallet;
 
 import java.math.BigDecimal;
-import java.net.URL;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,7 +20,6 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
@@ -44,8 +44,8 @@ class WalletServiceTest {
     @InjectEndpoints
     Endpoints endpoints;
 
-    @TestHTTPResource("/q/health/ready")
-    URL readiness;
+    @ConfigProperty(name = "quarkus.management.test-port", defaultValue = "9001")
+    int managementPort;
 
     private WalletTestClient client;
     private final String user = "user-" + UUID.randomUUID();
@@ -251,8 +251,10 @@ class WalletServiceTest {
     }
 
     private int readinessStatus() throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(readiness.toURI()).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode();
+        return HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(URI.create("http://localhost:" + managementPort + "/q/health/ready")).build(),
+                        HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 
     private List<JsonNode> awaitBalances(int count) {

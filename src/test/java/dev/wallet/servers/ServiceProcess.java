@@ -33,12 +33,15 @@ public final class ServiceProcess {
     private static final Pattern JAVA_OPTS_APPEND = Pattern.compile("\\s*ENV\\s+JAVA_OPTS_APPEND=\"([^\"]*)\"\\s*");
 
     private final ServerProcess process;
-    private final int httpPort;
+    /** Health and metrics are served there, apart from the API. */
+    private final int managementPort;
 
     public ServiceProcess(String name, String kafkaBootstrapServers, String dynamoDbEndpoint,
             List<String> systemProperties, Path log) {
-        this.httpPort = ServerProcess.freePort();
-        List<String> jvmOptions = new ArrayList<>(List.of("-Dquarkus.http.port=" + httpPort));
+        int httpPort = ServerProcess.freePort();
+        this.managementPort = ServerProcess.freePort();
+        List<String> jvmOptions = new ArrayList<>(List.of("-Dquarkus.http.port=" + httpPort,
+                "-Dquarkus.management.port=" + managementPort));
         jvmOptions.addAll(systemProperties);
         this.process = new ServerProcess(name, command(jvmOptions),
                 environment(kafkaBootstrapServers, dynamoDbEndpoint), DIRECTORY, log);
@@ -134,7 +137,7 @@ public final class ServiceProcess {
     private <T> HttpResponse<T> get(String path, HttpResponse.BodyHandler<T> body) throws IOException {
         try {
             return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + httpPort + path)).build(), body);
+                    URI.create("http://127.0.0.1:" + managementPort + path)).build(), body);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException(e);
