@@ -6,11 +6,17 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
@@ -236,6 +242,24 @@ class WalletServiceTest {
         assertThat(awaitBalances(2)).extracting(b -> b.get("balance").asText()).containsExactly("1", "3");
         await().atMost(PATIENCE).until(() -> readinessStatus() == 200);
         assertWallet("3", 2);
+    }
+
+    @Test
+    void everyMetricTheAlertRulesUseIsExposed() throws Exception {
+        client.send(id(), user, "CREDIT", "1");
+        awaitBalances(1);
+        Set<String> used = new TreeSet<>();
+        Matcher names = Pattern.compile("\\b(?:wallet|kafka)_[a-z_]+").matcher(
+                Files.readString(Path.of("docs", "alerts", "wallet-alerts.yml")));
+        while (names.find()) {
+            used.add(names.group());
+        }
+        assertThat(used).contains("wallet_outcomes_total", "kafka_consumer_fetch_manager_records_lag_max");
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://localhost:" + managementPort + "/q/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(used).allSatisfy(name -> assertThat(metrics).as("/q/metrics").containsPattern(
+                "(?m)^" + name + "[{ ]"));
     }
 
     @Test
