@@ -73,7 +73,7 @@ class ServiceContainerIT {
         String bob = "bob-" + UUID.randomUUID();
         int bobsEvents = 300;
         try (WalletTestClient client = new WalletTestClient(
-                new Endpoints(servers.kafka().bootstrapServers(), servers.dynamo().endpoint(), null))) {
+                new Endpoints(servers.kafka().bootstrapServers(), servers.dynamo().endpoint(), null, null, 0))) {
             Process container = startReady(name, port, management, "first");
             client.send("e1-" + alice, alice, "CREDIT", "25.00");
             client.send("e2-" + alice, alice, "DEBIT", "40");

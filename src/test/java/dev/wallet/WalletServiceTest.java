@@ -18,7 +18,6 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,9 +48,6 @@ class WalletServiceTest {
 
     @InjectEndpoints
     Endpoints endpoints;
-
-    @ConfigProperty(name = "quarkus.management.test-port", defaultValue = "9001")
-    int managementPort;
 
     private WalletTestClient client;
     private final String user = "user-" + UUID.randomUUID();
@@ -256,7 +252,7 @@ class WalletServiceTest {
         }
         assertThat(used).contains("wallet_outcomes_total", "kafka_consumer_fetch_manager_records_lag_max");
         String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://localhost:" + managementPort + "/q/metrics")).build(),
+                URI.create("http://localhost:" + endpoints.managementPort() + "/q/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         assertThat(used).allSatisfy(name -> assertThat(metrics).as("/q/metrics").containsPattern(
                 "(?m)^" + name + "[{ ]"));
@@ -276,7 +272,8 @@ class WalletServiceTest {
 
     private int readinessStatus() throws Exception {
         return HttpClient.newHttpClient()
-                .send(HttpRequest.newBuilder(URI.create("http://localhost:" + managementPort + "/q/health/ready")).build(),
+                .send(HttpRequest.newBuilder(URI.create("http://localhost:" + endpoints.managementPort() + "/q/health/ready"))
+                        .build(),
                         HttpResponse.BodyHandlers.discarding())
                 .statusCode();
     }

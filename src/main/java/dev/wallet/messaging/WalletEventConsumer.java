@@ -171,6 +171,7 @@ public class WalletEventConsumer {
             metrics.transaction(committed ? "committed" : "dropped");
             if (committed) {
                 metrics.published(outcomes);
+                OutcomeLog.published(outcomes, sources);
             }
         }).replaceWithVoid().subscribeAsCompletionStage();
     }

@@ -124,6 +124,12 @@ public class WalletRequests {
                 .keys(values.stream().map(value -> Map.of(attribute, s(value))).toList()).build();
     }
 
+    /** A strongly consistent read of a whole wallet item, for the read API. */
+    GetItemRequest readWallet(String userId) {
+        return GetItemRequest.builder().tableName(walletTable).key(Map.of(USER_ID, s(userId))).consistentRead(true)
+                .build();
+    }
+
     /** A strongly consistent read of a wallet's version only. */
     GetItemRequest readVersion(String userId) {
         return GetItemRequest.builder().tableName(walletTable).key(Map.of(USER_ID, s(userId))).consistentRead(true)

@@ -2,6 +2,7 @@ package dev.wallet.servers;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -23,19 +24,24 @@ public final class LocalRun {
         try (LocalServers servers = LocalServers.start(work, Integer.getInteger("kafka.port", 9092),
                 Integer.getInteger("dynamodb.port", 8000))) {
             servers.kafka().createTopics(KafkaBroker.SERVICE_TOPICS);
-            Process service = startService(servers);
+            DevKeys keys = DevKeys.create(work.resolve("keys"));
+            Process service = startService(servers, keys);
             Runtime.getRuntime().addShutdownHook(new Thread(service::destroy));
-            System.out.printf("%nKafka: %s  DynamoDB Local: %s  (server logs in %s)%n%n",
+            System.out.printf("%nKafka: %s  DynamoDB Local: %s  (server logs in %s)%n",
                     servers.kafka().bootstrapServers(), servers.dynamo().endpoint(), work.toAbsolutePath());
+            // A token for this run's key only: the key pair is made anew at each start and never saved.
+            System.out.printf("Read a wallet (token valid 12 h):%n  curl -H 'Authorization: Bearer %s' "
+                    + "http://127.0.0.1:8080/wallets/alice%n%n", keys.token(Duration.ofHours(12), DevKeys.READER));
             service.waitFor();
         }
     }
 
-    private static Process startService(LocalServers servers) throws IOException {
+    private static Process startService(LocalServers servers, DevKeys keys) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(ServiceProcess.command(List.of()))
                 .directory(ServiceProcess.DIRECTORY.toFile()).inheritIO();
         builder.environment().putAll(ServiceProcess.environment(servers.kafka().bootstrapServers(),
                 servers.dynamo().endpoint()));
+        builder.environment().putAll(keys.serviceEnvironment());
         return builder.start();
     }
 }

@@ -7,6 +7,7 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -25,29 +26,39 @@ public class LocalServersResource implements QuarkusTestResourceLifecycleManager
      * Where the tests reach the servers. The service reaches DynamoDB through {@code dynamoDbLine}, a proxy the
      * tests can cut; the tests themselves go direct.
      */
-    public record Endpoints(String kafkaBootstrapServers, String dynamoDbEndpoint, TcpProxy dynamoDbLine) {
+    public record Endpoints(String kafkaBootstrapServers, String dynamoDbEndpoint, TcpProxy dynamoDbLine,
+            DevKeys keys, int managementPort) {
     }
 
     private LocalServers servers;
     private TcpProxy dynamoDbLine;
+    private DevKeys keys;
+    /** Health, metrics and OpenAPI, in the test profile and in the packaged app's alike. */
+    private final int managementPort = LocalServers.freePort();
 
     @Override
     public Map<String, String> start() {
+        Path directory;
         try {
-            servers = LocalServers.start(Files.createTempDirectory("wallet-servers"));
+            directory = Files.createTempDirectory("wallet-servers");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        servers = LocalServers.start(directory);
+        keys = DevKeys.create(directory.resolve("keys"));
         dynamoDbLine = new TcpProxy(servers.dynamo().port());
         Map<String, String> config = new HashMap<>(servers.serviceConfig());
         config.put("quarkus.dynamodb.endpoint-override", "http://127.0.0.1:" + dynamoDbLine.port());
+        config.putAll(keys.serviceConfig());
+        config.put("quarkus.management.port", Integer.toString(managementPort));
+        config.put("quarkus.management.test-port", Integer.toString(managementPort));
         return config;
     }
 
     @Override
     public void inject(TestInjector testInjector) {
         testInjector.injectIntoFields(new Endpoints(servers.kafka().bootstrapServers(), servers.dynamo().endpoint(),
-                dynamoDbLine),
+                dynamoDbLine, keys, managementPort),
                 new TestInjector.AnnotatedAndMatchesType(InjectEndpoints.class, Endpoints.class));
     }
 
