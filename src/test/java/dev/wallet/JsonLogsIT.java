@@ -46,7 +46,7 @@ class JsonLogsIT {
             servers.kafka().createTopics(KafkaBroker.SERVICE_TOPICS);
             ServiceProcess service = new ServiceProcess("service", servers.kafka().bootstrapServers(),
                     servers.dynamo().endpoint(), List.of("-Dquarkus.log.console.json.enabled=true",
-                            "-Dquarkus.log.category.\"dev.wallet.messaging.OutcomeLog\".level=DEBUG"),
+                            "-Dquarkus.log.category.\"dev.wallet.outcomes\".level=DEBUG"),
                     log);
             service.start();
             try {
@@ -86,7 +86,7 @@ class JsonLogsIT {
     }
 
     private static List<JsonNode> outcomeLines(Path log) throws IOException {
-        return jsonLines(log).stream().filter(line -> line.path("loggerName").asText().endsWith("OutcomeLog"))
+        return jsonLines(log).stream().filter(line -> line.path("loggerName").asText().equals("dev.wallet.outcomes"))
                 .toList();
     }
 

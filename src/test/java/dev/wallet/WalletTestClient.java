@@ -89,8 +89,12 @@ final class WalletTestClient implements AutoCloseable {
     }
 
     RecordMetadata send(String key, byte[] value) {
+        return send(new ProducerRecord<>(Channels.EVENTS, key, value));
+    }
+
+    RecordMetadata send(ProducerRecord<String, byte[]> record) {
         try {
-            return producer.send(new ProducerRecord<>(Channels.EVENTS, key, value)).get();
+            return producer.send(record).get();
         } catch (InterruptedException | ExecutionException e) {
             throw new IllegalStateException(e);
         }
@@ -105,6 +109,11 @@ final class WalletTestClient implements AutoCloseable {
     List<JsonNode> rejectionsOf(String eventId) {
         return rejections.stream().map(r -> json(r.value())).filter(r -> eventId.equals(r.path("eventId").asText()))
                 .toList();
+    }
+
+    /** The balance records of this user, headers included, in the order published. */
+    List<ConsumerRecord<String, String>> balanceRecordsOf(String userId) {
+        return balances.stream().filter(r -> userId.equals(r.key())).toList();
     }
 
     List<ConsumerRecord<String, String>> rejectionRecords() {

@@ -15,7 +15,9 @@ import dev.wallet.Outcome;
  */
 final class OutcomeLog {
 
-    private static final Logger LOG = Logger.getLogger(OutcomeLog.class);
+    /** All lower case, so that an environment variable can set its level. */
+    private static final String CATEGORY = "dev.wallet.outcomes";
+    private static final Logger LOG = Logger.getLogger(CATEGORY);
 
     private OutcomeLog() {
     }

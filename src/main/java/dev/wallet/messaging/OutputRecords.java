@@ -11,8 +11,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.opentelemetry.api.trace.Span;
+
 import dev.wallet.Outcome;
 import dev.wallet.config.WalletConfig;
+import dev.wallet.tracing.WalletTracing;
 
 /**
  * The output records of a batch's outcomes, in order, keyed by userId (so each user's keep the order of its events):
@@ -25,27 +28,37 @@ public class OutputRecords {
     private final String balances;
     private final String rejections;
     private final int maxPayloadBytes;
+    private final WalletTracing tracing;
 
-    public OutputRecords(ObjectMapper json, WalletConfig config) {
+    public OutputRecords(ObjectMapper json, WalletConfig config, WalletTracing tracing) {
         this.json = json;
+        this.tracing = tracing;
         this.balances = config.output().balancesTopic();
         this.rejections = config.output().rejectionsTopic();
         this.maxPayloadBytes = config.rejection().maxPayloadBytes();
     }
 
-    /** {@code outcomes.get(i)} is the outcome of {@code sources.get(i)}. */
+    /**
+     * {@code outcomes.get(i)} is the outcome of {@code sources.get(i)}; each output carries on its source's trace
+     * ({@code batch}: the batch's span).
+     */
     public List<ProducerRecord<String, byte[]>> of(List<Outcome> outcomes,
-            List<ConsumerRecord<String, byte[]>> sources) {
+            List<ConsumerRecord<String, byte[]>> sources, Span batch) {
         List<ProducerRecord<String, byte[]>> records = new ArrayList<>(outcomes.size());
         for (int i = 0; i < outcomes.size(); i++) {
             Outcome outcome = outcomes.get(i);
+            ProducerRecord<String, byte[]> record = null;
             if (outcome instanceof Outcome.Applied applied) {
-                records.add(record(balances, applied.userId(), BalanceRecord.of(applied)));
+                record = record(balances, applied.userId(), BalanceRecord.of(applied));
             } else if (outcome instanceof Outcome.Rejected rejected) {
-                records.add(record(rejections, rejected.userId(),
-                        RejectionRecord.of(rejected, sources.get(i), maxPayloadBytes)));
+                record = record(rejections, rejected.userId(),
+                        RejectionRecord.of(rejected, sources.get(i), maxPayloadBytes));
             }
             // A Duplicate publishes nothing: its first record's outcome stands, published once from that record.
+            if (record != null) {
+                tracing.publish(record, sources.get(i), batch);
+                records.add(record);
+            }
         }
         return records;
     }

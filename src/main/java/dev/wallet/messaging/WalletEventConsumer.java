@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -22,6 +23,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.Readiness;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.common.annotation.Identifier;
@@ -39,6 +42,7 @@ import dev.wallet.WalletEventParser;
 import dev.wallet.config.WalletConfig;
 import dev.wallet.store.Recording;
 import dev.wallet.store.WalletStore;
+import dev.wallet.tracing.WalletTracing;
 
 /**
  * Applies each batch of {@code wallet-events} records and publishes every record's outcome. A batch's outputs and
@@ -58,6 +62,7 @@ public class WalletEventConsumer {
     private final OutputRecords outputs;
     private final ProcessingHealth health;
     private final MessagingMetrics metrics;
+    private final WalletTracing tracing;
     private final KafkaClientService kafka;
     private final Map<String, Object> kafkaConfig;
     private final String groupId;
@@ -69,7 +74,8 @@ public class WalletEventConsumer {
     private volatile boolean stopping;
 
     public WalletEventConsumer(WalletEventParser parser, WalletStore store, OutputRecords outputs,
-            @Readiness ProcessingHealth health, MessagingMetrics metrics, KafkaClientService kafka,
+            @Readiness ProcessingHealth health, MessagingMetrics metrics, WalletTracing tracing,
+            KafkaClientService kafka,
             @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
             @ConfigProperty(name = "mp.messaging.incoming." + Channels.EVENTS + ".group.id") String groupId,
             @ConfigProperty(name = "mp.messaging.incoming." + Channels.EVENTS + ".max.poll.records") int maxRecords,
@@ -79,6 +85,7 @@ public class WalletEventConsumer {
         this.outputs = outputs;
         this.health = health;
         this.metrics = metrics;
+        this.tracing = tracing;
         this.kafka = kafka;
         this.kafkaConfig = kafkaConfig;
         this.groupId = groupId;
@@ -128,16 +135,18 @@ public class WalletEventConsumer {
             poll.getRecords().forEach(sources::add);
             partitions.addAll(poll.partitions());
         }
-        Decided decided = untilDone(Uni.createFrom().item(() -> apply(sources))
+        Span span = tracing.batch(sources.get(0).topic(), sources);
+        Decided decided = untilDone(Uni.createFrom().item(() -> within(span, () -> apply(sources)))
                 // Retries are resubscribed from a timer thread, which must not block: back to a worker.
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()), batches, sources.size(), partitions)
                 .await().indefinitely();
         Recording recording = decided.recording();
-        List<ProducerRecord<String, byte[]>> out = outputs.of(decided.outcomes(), sources);
+        List<ProducerRecord<String, byte[]>> out = outputs.of(decided.outcomes(), sources, span);
         // A failed records write is retried alone: the wallets hold its events meanwhile, and the next batch of
         // these users waits for it before writing theirs. The offsets are committed only once the records exist:
         // a producer's retry of these events, later in the partition, must find them.
-        return untilDone(Uni.createFrom().completionStage(recording::write), batches, sources.size(), partitions)
+        return untilDone(Uni.createFrom().completionStage(() -> within(span, recording::write)), batches,
+                sources.size(), partitions)
                 .onFailure().invoke(recording::abandon)
                 .chain(() -> Uni.createFrom().completionStage(() -> turn.take(() -> commit(batches, sources,
                         decided.outcomes(), out, partitions))))
@@ -145,7 +154,15 @@ public class WalletEventConsumer {
                     health.progressed(batches);
                     Log.debugf("%d records of %d polls processed", sources.size(), batches.size());
                 })
+                .onTermination().invoke(span::end)
                 .subscribeAsCompletionStage();
+    }
+
+    // The batch's span is current while its DynamoDB requests are made: they become its children.
+    private static <T> T within(Span span, Supplier<T> work) {
+        try (Scope scope = span.makeCurrent()) {
+            return work.get();
+        }
     }
 
     /** The batch's outputs and offsets in one transaction, retried until it commits or the batch is dropped. */

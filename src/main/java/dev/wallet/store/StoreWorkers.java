@@ -15,6 +15,8 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import io.opentelemetry.context.Context;
+
 import dev.wallet.config.WalletConfig;
 
 /**
@@ -29,11 +31,12 @@ public class StoreWorkers {
 
     @Inject
     public StoreWorkers(WalletConfig config) {
-        this(Executors.newFixedThreadPool(config.store().concurrency(), runnable -> {
+        // Each task runs in the tracing context of its submitter: its DynamoDB request is a child of the batch span.
+        this(Context.taskWrapping(Executors.newFixedThreadPool(config.store().concurrency(), runnable -> {
             Thread thread = new Thread(runnable, "dynamodb-request");
             thread.setDaemon(true);
             return thread;
-        }));
+        })));
     }
 
     StoreWorkers(ExecutorService executor) {

@@ -19,20 +19,21 @@ class WalletEventConsumerTest {
         WalletConfig config = config(Map.of());
         int allowed = WalletStore.maxEventsPerUser(2);
 
-        assertThatCode(() -> new WalletEventConsumer(null, null, null, null, null, null, Map.of(), "group", allowed, config))
+        assertThatCode(
+                () -> new WalletEventConsumer(null, null, null, null, null, null, null, Map.of(), "group", allowed, config))
                 .doesNotThrowAnyException();
         assertThatThrownBy(
-                () -> new WalletEventConsumer(null, null, null, null, null, null, Map.of(), "group", allowed + 1, config))
+                () -> new WalletEventConsumer(null, null, null, null, null, null, null, Map.of(), "group", allowed + 1, config))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most " + allowed);
         // More fraction digits make longer lines, so fewer fit.
-        assertThatThrownBy(() -> new WalletEventConsumer(null, null, null, null, null, null, Map.of(), "group", allowed,
+        assertThatThrownBy(() -> new WalletEventConsumer(null, null, null, null, null, null, null, Map.of(), "group", allowed,
                 config(Map.of("wallet.amount.max-scale", "20")))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("at most " + WalletStore.maxEventsPerUser(20));
     }
 
     @Test
     void noBatchInFlightFailsTheStart() {
-        assertThatThrownBy(() -> new WalletEventConsumer(null, null, null, null, null, null, Map.of(), "group", 500,
+        assertThatThrownBy(() -> new WalletEventConsumer(null, null, null, null, null, null, null, Map.of(), "group", 500,
                 config(Map.of("wallet.consumer.batches-in-flight", "0"))))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("batches-in-flight");
     }
