@@ -8,8 +8,6 @@ import java.util.Optional;
 import java.util.UUID;
 
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,8 +16,6 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 import dev.wallet.servers.LocalServersResource;
-import dev.wallet.servers.LocalServersResource.Endpoints;
-import dev.wallet.servers.LocalServersResource.InjectEndpoints;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -30,29 +26,15 @@ import static org.awaitility.Awaitility.await;
  */
 @QuarkusTest
 @QuarkusTestResource(LocalServersResource.class)
-class HostileInputTest {
+class HostileInputTest extends ServiceTest {
 
     private static final Duration PATIENCE = Duration.ofSeconds(90);
     private static final int MAX_ECHOED_BYTES = 65536;
 
-    @InjectEndpoints
-    Endpoints endpoints;
-
-    private WalletTestClient client;
     private final String user = "hostile-" + UUID.randomUUID();
 
     /** One bad record: its key, its value, and a fragment its rejection's detail must contain. */
     private record Bad(String name, String key, byte[] value, String detail) {
-    }
-
-    @BeforeEach
-    void connect() {
-        client = new WalletTestClient(endpoints);
-    }
-
-    @AfterEach
-    void disconnect() throws InterruptedException {
-        client.close();
     }
 
     @Test

@@ -8,8 +8,6 @@ import java.util.Set;
 import java.util.UUID;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,8 +18,6 @@ import io.quarkus.test.junit.QuarkusTest;
 
 import dev.wallet.iam.RecordedActions;
 import dev.wallet.servers.LocalServersResource;
-import dev.wallet.servers.LocalServersResource.Endpoints;
-import dev.wallet.servers.LocalServersResource.InjectEndpoints;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -32,32 +28,17 @@ import static org.awaitility.Awaitility.await;
  */
 @QuarkusTest
 @QuarkusTestResource(LocalServersResource.class)
-class IamPolicyTest {
+class IamPolicyTest extends ServiceTest {
 
     private static final Path POLICY = Path.of("docs", "iam-policy.json");
     private static final Set<String> TABLE_CREATION = Set.of("dynamodb:DescribeTable", "dynamodb:CreateTable",
             "dynamodb:DescribeTimeToLive", "dynamodb:UpdateTimeToLive");
-
-    @InjectEndpoints
-    Endpoints endpoints;
 
     @ConfigProperty(name = "wallet.table.name")
     String walletTable;
 
     @ConfigProperty(name = "wallet.table.events-name")
     String eventsTable;
-
-    private WalletTestClient client;
-
-    @BeforeEach
-    void connect() {
-        client = new WalletTestClient(endpoints);
-    }
-
-    @AfterEach
-    void disconnect() throws InterruptedException {
-        client.close();
-    }
 
     @Test
     void policyAllowsEveryActionTheServiceUses() throws IOException {

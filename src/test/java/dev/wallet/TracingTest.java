@@ -7,8 +7,6 @@ import java.util.UUID;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.opentelemetry.api.trace.SpanId;
@@ -19,8 +17,6 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 import dev.wallet.servers.LocalServersResource;
-import dev.wallet.servers.LocalServersResource.Endpoints;
-import dev.wallet.servers.LocalServersResource.InjectEndpoints;
 import dev.wallet.tracing.InMemoryTracing;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,22 +25,7 @@ import static org.awaitility.Awaitility.await;
 /** A producer's trace, from its record's traceparent header through the service to the output's headers. */
 @QuarkusTest
 @QuarkusTestResource(LocalServersResource.class)
-class TracingTest {
-
-    @InjectEndpoints
-    Endpoints endpoints;
-
-    private WalletTestClient client;
-
-    @BeforeEach
-    void connect() {
-        client = new WalletTestClient(endpoints);
-    }
-
-    @AfterEach
-    void disconnect() throws InterruptedException {
-        client.close();
-    }
+class TracingTest extends ServiceTest {
 
     @Test
     void outputContinuesTheInputsTraceAndTheBatchSpansItsDynamoDbRequests() {

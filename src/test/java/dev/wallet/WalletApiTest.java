@@ -10,8 +10,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,8 +20,6 @@ import io.quarkus.test.junit.QuarkusTest;
 
 import dev.wallet.servers.DevKeys;
 import dev.wallet.servers.LocalServersResource;
-import dev.wallet.servers.LocalServersResource.Endpoints;
-import dev.wallet.servers.LocalServersResource.InjectEndpoints;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -31,28 +27,14 @@ import static org.awaitility.Awaitility.await;
 /** GET /wallets/{userId}: what DynamoDB holds after events went through Kafka, for a reader's token only. */
 @QuarkusTest
 @QuarkusTestResource(LocalServersResource.class)
-class WalletApiTest {
+class WalletApiTest extends ServiceTest {
 
     private static final Duration VALID = Duration.ofMinutes(5);
-
-    @InjectEndpoints
-    Endpoints endpoints;
 
     @TestHTTPResource("/wallets/")
     URI wallets;
 
-    private WalletTestClient client;
     private final String user = "api-" + UUID.randomUUID();
-
-    @BeforeEach
-    void connect() {
-        client = new WalletTestClient(endpoints);
-    }
-
-    @AfterEach
-    void disconnect() throws InterruptedException {
-        client.close();
-    }
 
     @Test
     void readerSeesTheBalanceVersionAndLastWriteOfAppliedEvents() throws Exception {

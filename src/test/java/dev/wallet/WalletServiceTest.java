@@ -18,8 +18,6 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -33,8 +31,6 @@ import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
 
 import dev.wallet.servers.LocalServersResource;
-import dev.wallet.servers.LocalServersResource.Endpoints;
-import dev.wallet.servers.LocalServersResource.InjectEndpoints;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -42,25 +38,11 @@ import static org.awaitility.Awaitility.await;
 /** The event contract, end to end: a real Kafka broker and DynamoDB Local, the service in between. */
 @QuarkusTest
 @QuarkusTestResource(LocalServersResource.class)
-class WalletServiceTest {
+class WalletServiceTest extends ServiceTest {
 
     private static final Duration PATIENCE = Duration.ofSeconds(60);
 
-    @InjectEndpoints
-    Endpoints endpoints;
-
-    private WalletTestClient client;
     private final String user = "user-" + UUID.randomUUID();
-
-    @BeforeEach
-    void connect() {
-        client = new WalletTestClient(endpoints);
-    }
-
-    @AfterEach
-    void disconnect() throws InterruptedException {
-        client.close();
-    }
 
     @Test
     void creditToMissingWalletCreatesIt() {

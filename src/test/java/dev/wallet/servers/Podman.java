@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -81,7 +80,7 @@ public final class Podman {
 
     /** Checks a compose file offline with docker-compose: its syntax and every key. */
     public static void validateCompose(Path file) {
-        Result result = exec(List.of("docker-compose", "-f", file.toString(), "config", "-q"), Map.of(),
+        Commands.Result result = Commands.run(List.of("docker-compose", "-f", file.toString(), "config", "-q"), Map.of(),
                 Duration.ofMinutes(1));
         if (result.exitCode() != 0) {
             throw new IllegalStateException(file + " is not a valid compose file: " + result.output());
@@ -113,23 +112,8 @@ public final class Podman {
     }
 
     private static void installIfMissing() {
-        if (Stream.of("podman", "runc", "debootstrap", "docker-compose").allMatch(Podman::onPath)) {
-            return;
-        }
-        if (!"root".equals(System.getProperty("user.name"))) {
-            throw new IllegalStateException("Containers run here as root, with podman: run the tests as root, or"
-                    + " install podman, debootstrap and docker-compose first");
-        }
-        List<String> install = List.of("apt-get", "install", "-y", "-q", "podman", "runc", "debootstrap",
-                "docker-compose");
-        Map<String, String> quiet = Map.of("DEBIAN_FRONTEND", "noninteractive");
-        if (exec(install, quiet, Duration.ofMinutes(10)).exitCode() != 0) {
-            runOrFail(List.of("apt-get", "update", "-q"), Duration.ofMinutes(5));
-            Result again = exec(install, quiet, Duration.ofMinutes(10));
-            if (again.exitCode() != 0) {
-                throw new IllegalStateException("Could not install podman: " + again.output());
-            }
-        }
+        Commands.installIfMissing(List.of("podman", "runc", "debootstrap", "docker-compose"),
+                List.of("podman", "runc", "debootstrap", "docker-compose"), true);
     }
 
     /** The machine's own Debian mirror for this release, from its apt sources (never a name written here). */
@@ -174,57 +158,23 @@ public final class Podman {
     }
 
     private void check(String... arguments) {
-        Result result = run(arguments);
+        Commands.Result result = run(arguments);
         if (result.exitCode() != 0) {
             throw new IllegalStateException("podman " + String.join(" ", arguments) + " failed: " + result.output());
         }
     }
 
-    private Result run(String... arguments) {
+    private Commands.Result run(String... arguments) {
         List<String> command = new ArrayList<>(List.of("podman"));
         command.addAll(List.of(arguments));
-        return exec(command, environment, Duration.ofMinutes(10));
+        return Commands.run(command, environment, Duration.ofMinutes(10));
     }
 
     private static void runOrFail(List<String> command, Duration timeout) {
-        Result result = exec(command, Map.of(), timeout);
+        Commands.Result result = Commands.run(command, Map.of(), timeout);
         if (result.exitCode() != 0) {
             throw new IllegalStateException(String.join(" ", command) + " failed: " + result.output());
         }
-    }
-
-    private record Result(int exitCode, String output) {
-    }
-
-    private static Result exec(List<String> command, Map<String, String> env, Duration timeout) {
-        try {
-            Path output = Files.createTempFile("podman", ".log");
-            try {
-                ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                        .redirectOutput(output.toFile());
-                builder.environment().putAll(env);
-                Process process = builder.start();
-                if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                    process.destroyForcibly();
-                    throw new IllegalStateException(String.join(" ", command) + " took over " + timeout);
-                }
-                String text = Files.readString(output);
-                return new Result(process.exitValue(), text.length() > 4000 ? text.substring(text.length() - 4000)
-                        : text);
-            } finally {
-                Files.deleteIfExists(output);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static boolean onPath(String program) {
-        return Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
-                .anyMatch(dir -> Files.isExecutable(Path.of(dir, program)));
     }
 
     private static String read(Path file) {
