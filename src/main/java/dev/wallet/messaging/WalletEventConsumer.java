@@ -40,6 +40,7 @@ import dev.wallet.RejectionReason;
 import dev.wallet.WalletEvent;
 import dev.wallet.WalletEventParser;
 import dev.wallet.config.WalletConfig;
+import dev.wallet.messaging.MessagingMetrics.TransactionResult;
 import dev.wallet.store.Recording;
 import dev.wallet.store.WalletStore;
 import dev.wallet.tracing.WalletTracing;
@@ -183,9 +184,9 @@ public class WalletEventConsumer {
         }
         Uni<Boolean> attempt = Uni.createFrom().item(() -> lane.commit(out, offsets, firsts,
                 first.getConsumerGroupGenerationId())).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .onFailure().invoke(() -> metrics.transaction("failed"));
+                .onFailure().invoke(() -> metrics.transaction(TransactionResult.FAILED));
         return untilDone(attempt, batches, sources.size(), partitions).invoke(committed -> {
-            metrics.transaction(committed ? "committed" : "dropped");
+            metrics.transaction(committed ? TransactionResult.COMMITTED : TransactionResult.DROPPED);
             if (committed) {
                 metrics.published(outcomes);
                 OutcomeLog.published(outcomes, sources);

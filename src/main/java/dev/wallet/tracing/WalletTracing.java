@@ -1,6 +1,7 @@
 package dev.wallet.tracing;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -76,7 +77,7 @@ public class WalletTracing {
     private static final TextMapGetter<Headers> HEADERS_GETTER = new TextMapGetter<>() {
         @Override
         public Iterable<String> keys(Headers headers) {
-            return () -> java.util.Arrays.stream(headers.toArray()).map(Header::key).iterator();
+            return () -> Arrays.stream(headers.toArray()).map(Header::key).iterator();
         }
 
         @Override
