@@ -20,7 +20,7 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata
  * The batches of one channel copy (one consumer, so its partitions), started in order. Up to {@code maxInFlight}
  * are processed at once, as long as they share no record key (a userId): a user's events are processed one batch
  * at a time, in order, while another user's do not wait for them. A batch's users are free for their next batch
- * once its processing returns, while it holds its place until its stage completes (its records written). The
+ * once its stage completes (its records written, its outputs committed). The
  * batches that queued up meanwhile start as one, up to {@code maxRecords} records, never across a rebalance (a
  * batch's polls share the consumer group generation its transaction commits with). Each processing pays a few
  * DynamoDB round trips whatever its size: a consumer that fell behind for a moment (a pause, a slow request)
@@ -49,8 +49,8 @@ final class BatchLane {
     private Turn turn = Turn.first();
 
     /**
-     * {@code process} returns once the next batch of the same users may start, and its stage completes once the
-     * batches are done; either may fail, to stop this lane for good.
+     * {@code process}'s stage completes once the batches are done, when the next batch of the same users may start;
+     * it may fail, to stop this lane for good.
      */
     BatchLane(int maxRecords, int maxInFlight, Processing process, Executor executor) {
         this.maxRecords = maxRecords;
@@ -118,19 +118,13 @@ final class BatchLane {
         } catch (RuntimeException e) {
             finished = CompletableFuture.failedFuture(e);
         }
-        if (finished.isCompletedExceptionally()) {
-            // Its keys stay busy and nothing more starts: a later batch of these users must not be processed
-            // before this one.
-            finished.whenComplete((ignored, e) -> stop(e));
-            return;
-        }
-        synchronized (this) {
-            busyKeys.removeAll(keys);
-        }
-        startNext();
+        // Its users stay busy until its records are written and its outputs committed: a rejection writes no
+        // wallet, so until then nothing durable says it came before their next events (a crash would let it be
+        // decided again after them). A failed batch keeps them busy, and nothing more starts.
         finished.whenComplete((ignored, e) -> {
             if (e == null) {
                 synchronized (this) {
+                    busyKeys.removeAll(keys);
                     inFlight--;
                 }
                 startNext();

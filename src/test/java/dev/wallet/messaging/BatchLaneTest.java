@@ -1,5 +1,6 @@
 package dev.wallet.messaging;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -144,7 +145,7 @@ class BatchLaneTest {
     }
 
     @Test
-    void aBatchsUsersAreFreeOnceItReturnedWhileItHoldsItsPlaceUntilItsStageCompletes() {
+    void aBatchsUsersStayBusyUntilItsStageCompletes() {
         List<CompletableFuture<Void>> stages = new CopyOnWriteArrayList<>();
         BatchLane lane = new BatchLane(500, 2, (batches, turn) -> {
             processed.add(batches);
@@ -154,18 +155,15 @@ class BatchLaneTest {
         }, executor);
         KafkaRecordBatch<String, byte[]> first = batch(1, "alice");
         KafkaRecordBatch<String, byte[]> second = batch(1, "alice");
-        KafkaRecordBatch<String, byte[]> third = batch(1, "bob");
 
         lane.offer(first);
         await().until(() -> processed.size() == 1);
         lane.offer(second);
-        await().until(() -> processed.size() == 2);
-        lane.offer(third);
 
-        assertThat(started).hasValue(2);
+        await().during(Duration.ofMillis(300)).until(() -> processed.size() == 1);
         stages.get(0).complete(null);
-        await().until(() -> processed.size() == 3);
-        assertThat(processed).containsExactly(List.of(first), List.of(second), List.of(third));
+        await().until(() -> processed.size() == 2);
+        assertThat(processed).containsExactly(List.of(first), List.of(second));
     }
 
     @Test
