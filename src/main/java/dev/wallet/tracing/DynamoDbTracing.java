@@ -6,6 +6,7 @@ import java.util.Optional;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.instrumentation.awssdk.v2_2.AwsSdkTelemetry;
 import io.quarkus.arc.Arc;
+import io.quarkus.arc.ArcContainer;
 import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
@@ -19,17 +20,24 @@ import software.amazon.awssdk.http.SdkHttpRequest;
  */
 public class DynamoDbTracing implements ExecutionInterceptor {
 
+    // Off: no instrumentation at all on the requests' path.
+    private static final ExecutionInterceptor UNTRACED = new ExecutionInterceptor() {
+    };
+
     private volatile ExecutionInterceptor delegate;
 
     private ExecutionInterceptor delegate() {
         ExecutionInterceptor current = delegate;
         if (current == null) {
-            OpenTelemetry openTelemetry = Arc.container().instance(OpenTelemetry.class).get();
-            // Off: no instrumentation at all on the requests' path.
+            ArcContainer arc = Arc.container();
+            if (arc == null || !arc.isRunning()) {
+                // A first request while the service stops: ArC and its beans are gone, so it goes untraced.
+                return UNTRACED;
+            }
+            OpenTelemetry openTelemetry = arc.instance(OpenTelemetry.class).get();
             current = TracingSetup.enabled(openTelemetry)
                     ? AwsSdkTelemetry.create(openTelemetry).createExecutionInterceptor()
-                    : new ExecutionInterceptor() {
-                    };
+                    : UNTRACED;
             delegate = current;
         }
         return current;
