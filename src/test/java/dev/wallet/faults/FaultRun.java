@@ -19,6 +19,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.core.ConditionTimeoutException;
 
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -136,8 +137,14 @@ final class FaultRun implements AutoCloseable {
 
     /** Waits for every expected output and a quiet moment after it, stops the services, and judges. */
     Verdict finish() {
-        await(scenario + " complete").atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(200))
-                .until(() -> observed.covers(expected));
+        try {
+            await(scenario + " complete").atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> observed.covers(expected));
+        } catch (ConditionTimeoutException e) {
+            // Judged anyway: what is missing, and what came instead, says what went wrong.
+            judge(Duration.ofNanos(System.nanoTime() - started));
+            throw e;
+        }
         Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
         long[] last = { -1 };
         await(scenario + " quiet").atMost(Duration.ofMinutes(1)).pollDelay(Duration.ofSeconds(2))
@@ -147,6 +154,10 @@ final class FaultRun implements AutoCloseable {
                     last[0] = now;
                     return quiet;
                 });
+        return judge(elapsed);
+    }
+
+    private Verdict judge(Duration elapsed) {
         services.forEach(ServiceProcess::stop);
         Verdict verdict;
         try (DynamoDbClient dynamo = dynamoClient()) {
