@@ -32,6 +32,10 @@ class FaultSuiteIT {
     // Three times the transaction timeout the scenario sets, and within the session timeout.
     private static final Duration TIMED_OUT = Duration.ofSeconds(6);
 
+    // The scenarios with two instances also run several consumers per instance (one is the default), so that
+    // partitions move between consumers of an instance as well as between instances.
+    private static final List<String> SEVERAL_CONSUMERS = List.of("-Dmp.messaging.incoming.wallet-events.concurrency=3");
+
     private final Random random = new Random(SEED);
 
     @Test
@@ -52,14 +56,14 @@ class FaultSuiteIT {
     @Test
     void rebalanceAfterOneOfTwoInstancesDiesLosesNothing() throws Exception {
         try (FaultRun run = start("2 instances, one killed")) {
-            ServiceProcess first = run.startService("first");
-            run.startService("second");
+            ServiceProcess first = run.startService("first", SEVERAL_CONSUMERS);
+            run.startService("second", SEVERAL_CONSUMERS);
             run.awaitProgress(0.2 + random.nextDouble() * 0.2);
             first.kill();
             run.faults.add("kill -9 of one instance at %.0f%%".formatted(run.progress() * 100));
             // Early enough that the restarted instance joins while a good part of the stream is left.
             run.awaitProgress(0.45);
-            run.startService("first");
+            run.startService("first", SEVERAL_CONSUMERS);
             run.faults.add("restarted at %.0f%%".formatted(run.progress() * 100));
             assertNoMismatch(run.finish());
         }
@@ -68,8 +72,8 @@ class FaultSuiteIT {
     @Test
     void instancePausedPastItsSessionThenResumedAsAZombieLosesNothingAndAppliesNothingTwice() throws Exception {
         try (FaultRun run = start("2 instances, one paused 20 s")) {
-            ServiceProcess zombie = run.startService("paused");
-            run.startService("other");
+            ServiceProcess zombie = run.startService("paused", SEVERAL_CONSUMERS);
+            run.startService("other", SEVERAL_CONSUMERS);
             run.awaitProgress(0.2 + random.nextDouble() * 0.2);
             zombie.pause();
             run.faults.add("SIGSTOP of one instance at %.0f%%".formatted(run.progress() * 100));
