@@ -20,8 +20,8 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata
  * The batches of one channel copy (one consumer, so its partitions), started in order. Up to {@code maxInFlight}
  * are processed at once, as long as they share no record key (a userId): a user's events are processed one batch
  * at a time, in order, while another user's do not wait for them. A batch's users are free for their next batch
- * once its stage completes (its records written, its outputs committed). The
- * batches that queued up meanwhile start as one, up to {@code maxRecords} records, never across a rebalance (a
+ * once its stage completes (its records written, its outputs committed). The batches that queued up meanwhile
+ * start as one, up to {@code maxRecords} records, never across a rebalance (a
  * batch's polls share the consumer group generation its transaction commits with). Each processing pays a few
  * DynamoDB round trips whatever its size: a consumer that fell behind for a moment (a pause, a slow request)
  * catches up in one of them instead of one per poll. Each batch gets its {@link Turn} to commit, in start order.

@@ -126,8 +126,8 @@ public class WalletEventConsumer {
     // A failure (DynamoDB or Kafka down, throttled) is retried with backoff for as long as it lasts: skipping
     // the batches would lose money. Retrying is safe because processing an event again only re-publishes its
     // first outcome. Once shutting down, failed batches are left unacknowledged: their next owner processes them.
-    // Returns once the wallets are written, when the next batch of these users may start; the stage completes once
-    // the records are written too, and the outputs and offsets committed in the batch's turn.
+    // The stage completes once the wallets and records are written and the outputs and offsets committed in the
+    // batch's turn; only then may the next batch of these users start (BatchLane).
     private CompletionStage<Void> process(List<KafkaRecordBatch<String, byte[]>> batches, Turn turn) {
         List<ConsumerRecord<String, byte[]>> sources = new ArrayList<>();
         Set<TopicPartition> partitions = new HashSet<>();
@@ -143,9 +143,8 @@ public class WalletEventConsumer {
                 .await().indefinitely();
         Recording recording = decided.recording();
         List<ProducerRecord<String, byte[]>> out = outputs.of(decided.outcomes(), sources, span);
-        // A failed records write is retried alone: the wallets hold its events meanwhile, and the next batch of
-        // these users waits for it before writing theirs. The offsets are committed only once the records exist:
-        // a producer's retry of these events, later in the partition, must find them.
+        // A failed records write is retried alone: the wallets hold its events meanwhile. The offsets are committed
+        // only once the records exist: a producer's retry of these events, later in the partition, must find them.
         return untilDone(Uni.createFrom().completionStage(() -> within(span, recording::write)), batches,
                 sources.size(), partitions)
                 .onFailure().invoke(recording::abandon)

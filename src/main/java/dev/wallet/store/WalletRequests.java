@@ -132,8 +132,8 @@ public class WalletRequests {
 
     /** A strongly consistent read of a wallet's version only. */
     GetItemRequest readVersion(String userId) {
-        return GetItemRequest.builder().tableName(walletTable).key(Map.of(USER_ID, s(userId))).consistentRead(true)
-                .projectionExpression("#version").expressionAttributeNames(Map.of("#version", VERSION)).build();
+        return readWallet(userId).toBuilder().projectionExpression("#version")
+                .expressionAttributeNames(Map.of("#version", VERSION)).build();
     }
 
     /** Writes the wallet {@code item}. DynamoDB refuses it when the wallet is no longer at {@code expectedVersion}. */
