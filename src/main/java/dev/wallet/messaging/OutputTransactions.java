@@ -4,8 +4,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
 
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -64,15 +62,13 @@ final class OutputTransactions implements AutoCloseable {
     }
 
     /**
-     * Sends {@code outputs} and commits {@code offsets} (the next offset to read, per partition) in one transaction,
-     * once {@code ready} completes: the sends overlap the work it waits for, and its failure aborts them. {@code
-     * firsts} holds each partition's first offset in the batch. Returns false when the batch was polled in an
+     * Sends {@code outputs} and commits {@code offsets} (the next offset to read, per partition) in one transaction;
+     * {@code firsts} holds each partition's first offset in the batch. Returns false when the batch was polled in an
      * earlier generation and is dropped; throws when it should be tried again. The generation is checked once the
      * outputs are sent, just before the offsets: the broker checks it again when they are committed.
      */
     synchronized boolean commit(List<ProducerRecord<String, byte[]>> outputs,
-            Map<TopicPartition, OffsetAndMetadata> offsets, Map<TopicPartition, Long> firsts, int polledIn,
-            CompletionStage<Void> ready) {
+            Map<TopicPartition, OffsetAndMetadata> offsets, Map<TopicPartition, Long> firsts, int polledIn) {
         try {
             KafkaProducer<String, byte[]> current = producer();
             current.beginTransaction();
@@ -86,7 +82,6 @@ final class OutputTransactions implements AutoCloseable {
             }
             follows(firsts, polledIn);
             current.sendOffsetsToTransaction(offsets, group);
-            awaitReady(ready);
             commitTransaction(current);
         } catch (RuntimeException e) {
             closeProducer();
@@ -115,14 +110,6 @@ final class OutputTransactions implements AutoCloseable {
                         + ", before " + committed + " where the last commit ended");
             }
         });
-    }
-
-    private static void awaitReady(CompletionStage<Void> ready) {
-        try {
-            ready.toCompletableFuture().join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException cause ? cause : e;
-        }
     }
 
     // A commit whose answer timed out may be asked again: it then completes what the broker already did, once.

@@ -143,16 +143,13 @@ public class WalletEventConsumer {
                 .await().indefinitely();
         Recording recording = decided.recording();
         List<ProducerRecord<String, byte[]>> out = outputs.of(decided.outcomes(), sources, span);
-        // A failed records write is retried alone: the wallets hold its events meanwhile. The transaction sends the
-        // outputs and offsets alongside, and commits only once the records exist: a producer's retry of these
-        // events, later in the partition, must find them. A dropped batch still waits for them.
-        CompletionStage<Void> recorded = untilDone(Uni.createFrom().completionStage(() -> within(span,
-                recording::write)), batches, sources.size(), partitions)
+        // A failed records write is retried alone: the wallets hold its events meanwhile. The offsets are committed
+        // only once the records exist: a producer's retry of these events, later in the partition, must find them.
+        return untilDone(Uni.createFrom().completionStage(() -> within(span, recording::write)), batches,
+                sources.size(), partitions)
                 .onFailure().invoke(recording::abandon)
-                .subscribeAsCompletionStage();
-        return Uni.createFrom().completionStage(() -> turn.take(() -> commit(batches, sources, decided.outcomes(),
-                out, partitions, recorded)))
-                .chain(() -> Uni.createFrom().completionStage(recorded))
+                .chain(() -> Uni.createFrom().completionStage(() -> turn.take(() -> commit(batches, sources,
+                        decided.outcomes(), out, partitions))))
                 .invoke(() -> {
                     health.progressed(batches);
                     Log.debugf("%d records of %d polls processed", sources.size(), batches.size());
@@ -168,13 +165,10 @@ public class WalletEventConsumer {
         }
     }
 
-    /**
-     * The batch's outputs and offsets in one transaction, committed once its records are written, retried until it
-     * commits or the batch is dropped.
-     */
+    /** The batch's outputs and offsets in one transaction, retried until it commits or the batch is dropped. */
     private CompletionStage<Void> commit(List<KafkaRecordBatch<String, byte[]>> batches,
             List<ConsumerRecord<String, byte[]>> sources, List<Outcome> outcomes,
-            List<ProducerRecord<String, byte[]>> out, Set<TopicPartition> partitions, CompletionStage<Void> recorded) {
+            List<ProducerRecord<String, byte[]>> out, Set<TopicPartition> partitions) {
         IncomingKafkaRecordBatchMetadata<String, byte[]> first = polled(batches.get(0));
         OutputTransactions lane = transactions.computeIfAbsent(first.getChannel(),
                 channel -> new OutputTransactions(kafkaConfig, groupId + "-" + INSTANCE + "-" + channel,
@@ -188,7 +182,7 @@ public class WalletEventConsumer {
             firsts.merge(partition, source.offset(), Math::min);
         }
         Uni<Boolean> attempt = Uni.createFrom().item(() -> lane.commit(out, offsets, firsts,
-                first.getConsumerGroupGenerationId(), recorded)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                first.getConsumerGroupGenerationId())).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .onFailure().invoke(() -> metrics.transaction(TransactionResult.FAILED));
         return untilDone(attempt, batches, sources.size(), partitions).invoke(committed -> {
             metrics.transaction(committed ? TransactionResult.COMMITTED : TransactionResult.DROPPED);

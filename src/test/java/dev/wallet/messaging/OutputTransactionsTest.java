@@ -9,9 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -45,7 +42,6 @@ import static org.awaitility.Awaitility.await;
 class OutputTransactionsTest {
 
     private static final TopicPartition INPUT = new TopicPartition("input", 0);
-    private static final CompletionStage<Void> READY = CompletableFuture.completedFuture(null);
     private static LocalServers servers;
 
     private final String group = "group-" + UUID.randomUUID();
@@ -69,45 +65,12 @@ class OutputTransactionsTest {
     @Test
     void outputsAndOffsetsCommitTogether() {
         try (OutputTransactions transactions = transactions(Duration.ofSeconds(10))) {
-            assertThat(transactions.commit(outputs("a", "b"), offsets(10), Map.of(INPUT, 0L), -1, READY)).isTrue();
-            assertThat(transactions.commit(outputs("c"), offsets(15), Map.of(INPUT, 10L), -1, READY)).isTrue();
+            assertThat(transactions.commit(outputs("a", "b"), offsets(10), Map.of(INPUT, 0L), -1)).isTrue();
+            assertThat(transactions.commit(outputs("c"), offsets(15), Map.of(INPUT, 10L), -1)).isTrue();
         }
 
         assertThat(readCommitted(3)).containsExactly("a", "b", "c");
         assertThat(committedOffset()).isEqualTo(15);
-    }
-
-    @Test
-    void outputsAreSentWhileTheBatchIsRecordedAndCommittedOnlyOnceItIs() throws Exception {
-        CompletableFuture<Void> recorded = new CompletableFuture<>();
-        try (OutputTransactions transactions = transactions(Duration.ofSeconds(10))) {
-            CompletableFuture<Boolean> committed = CompletableFuture.supplyAsync(
-                    () -> transactions.commit(outputs("a", "b"), offsets(2), Map.of(INPUT, 0L), -1, recorded));
-
-            assertThat(read(2, "read_uncommitted")).containsExactly("a", "b");
-            assertThat(committed).isNotDone();
-            assertThat(committedOffset()).isNull();
-
-            recorded.complete(null);
-            assertThat(committed.get(30, TimeUnit.SECONDS)).isTrue();
-        }
-
-        assertThat(readCommitted(2)).containsExactly("a", "b");
-        assertThat(committedOffset()).isEqualTo(2);
-    }
-
-    @Test
-    void outputsOfABatchWhoseRecordsWereGivenUpAreNeverSeen() {
-        try (OutputTransactions transactions = transactions(Duration.ofSeconds(10))) {
-            CompletionStage<Void> givenUp = CompletableFuture.failedFuture(new IllegalStateException("stopping"));
-            assertThatThrownBy(() -> transactions.commit(outputs("a"), offsets(1), Map.of(INPUT, 0L), -1, givenUp))
-                    .isInstanceOf(IllegalStateException.class).hasMessage("stopping");
-
-            assertThat(transactions.commit(outputs("b"), offsets(1), Map.of(INPUT, 0L), -1, READY)).isTrue();
-        }
-
-        assertThat(readCommitted(1)).containsExactly("b");
-        assertThat(committedOffset()).isEqualTo(1);
     }
 
     @Test
@@ -116,11 +79,11 @@ class OutputTransactionsTest {
             // The outputs are sent, then the transaction stays open past its timeout before the offsets go: the
             // broker aborts it and fences the producer (a new epoch), which can never commit again.
             answerDelay.set(Duration.ofSeconds(4));
-            assertThatThrownBy(() -> transactions.commit(outputs("a", "b"), offsets(2), Map.of(INPUT, 0L), -1, READY))
+            assertThatThrownBy(() -> transactions.commit(outputs("a", "b"), offsets(2), Map.of(INPUT, 0L), -1))
                     .isInstanceOf(ProducerFencedException.class);
 
             answerDelay.set(Duration.ZERO);
-            assertThat(transactions.commit(outputs("a", "b"), offsets(2), Map.of(INPUT, 0L), -1, READY)).isTrue();
+            assertThat(transactions.commit(outputs("a", "b"), offsets(2), Map.of(INPUT, 0L), -1)).isTrue();
         }
 
         assertThat(readCommitted(2)).containsExactly("a", "b");
@@ -131,10 +94,10 @@ class OutputTransactionsTest {
     void batchPolledBeforeARebalanceIsDroppedAndItsOutputsNeverSeen() {
         try (OutputTransactions transactions = transactions(Duration.ofSeconds(10))) {
             generation.set(-2);
-            assertThat(transactions.commit(outputs("stale"), offsets(5), Map.of(INPUT, 0L), -1, READY)).isFalse();
+            assertThat(transactions.commit(outputs("stale"), offsets(5), Map.of(INPUT, 0L), -1)).isFalse();
 
             generation.set(-1);
-            assertThat(transactions.commit(outputs("fresh"), offsets(5), Map.of(INPUT, 0L), -1, READY)).isTrue();
+            assertThat(transactions.commit(outputs("fresh"), offsets(5), Map.of(INPUT, 0L), -1)).isTrue();
         }
 
         assertThat(readCommitted(1)).containsExactly("fresh");
@@ -144,12 +107,12 @@ class OutputTransactionsTest {
     @Test
     void batchStartingBeforeTheLastCommitEndedIsRefusedAndOneAfterAGapGoesThrough() {
         try (OutputTransactions transactions = transactions(Duration.ofSeconds(10))) {
-            assertThat(transactions.commit(outputs("a"), offsets(3), Map.of(INPUT, 0L), -1, READY)).isTrue();
+            assertThat(transactions.commit(outputs("a"), offsets(3), Map.of(INPUT, 0L), -1)).isTrue();
 
-            assertThatThrownBy(() -> transactions.commit(outputs("b"), offsets(9), Map.of(INPUT, 2L), -1, READY))
+            assertThatThrownBy(() -> transactions.commit(outputs("b"), offsets(9), Map.of(INPUT, 2L), -1))
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("before 3");
             // An upstream transaction's marker, say, at offset 3.
-            assertThat(transactions.commit(outputs("c"), offsets(9), Map.of(INPUT, 4L), -1, READY)).isTrue();
+            assertThat(transactions.commit(outputs("c"), offsets(9), Map.of(INPUT, 4L), -1)).isTrue();
         }
 
         assertThat(readCommitted(2)).containsExactly("a", "c");
@@ -190,17 +153,13 @@ class OutputTransactionsTest {
         return Map.of(INPUT, new OffsetAndMetadata(next));
     }
 
+    /** Reads the output topic as read_committed until {@code count} records came and a moment passed. */
     private List<String> readCommitted(int count) {
-        return read(count, "read_committed");
-    }
-
-    /** Reads the output topic at {@code isolation} until {@code count} records came and a moment passed. */
-    private List<String> read(int count, String isolation) {
         Properties config = new Properties();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers.kafka().bootstrapServers());
         config.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         List<String> values = new ArrayList<>();
         try (KafkaConsumer<String, String> reader = new KafkaConsumer<>(config, new StringDeserializer(),
                 new StringDeserializer())) {
@@ -219,13 +178,10 @@ class OutputTransactionsTest {
         return values;
     }
 
-    /** The group's committed offset of the input, or null before its first commit. */
-    private Long committedOffset() {
+    private long committedOffset() {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 servers.kafka().bootstrapServers()))) {
-            OffsetAndMetadata committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get()
-                    .get(INPUT);
-            return committed == null ? null : committed.offset();
+            return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().get(INPUT).offset();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
