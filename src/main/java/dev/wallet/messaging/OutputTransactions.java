@@ -27,8 +27,10 @@ import io.smallrye.reactive.messaging.kafka.KafkaConsumer;
  *
  * <h2>Failures</h2>
  * Any failure of a transaction closes the producer, so that no later transaction runs on a producer the broker
- * fenced or timed out; the next one starts a new producer with the same transactional.id, which aborts whatever the
- * old one left open. A batch polled in an earlier generation than the consumer's now is dropped: the rebalance
+ * fenced or timed out; the next one starts a new producer with the same transactional.id, which completes a commit
+ * the old one asked for and aborts anything else it left open. A commit whose answer never came is not tried again
+ * if the group's committed offsets show it went through. A batch polled in an earlier generation than the consumer's now is
+ * dropped: the rebalance
  * (eager, see application.properties) reset the consumer to the committed offsets, so its records come again.
  *
  * <h2>Why not SmallRye's KafkaTransactions</h2>
@@ -45,6 +47,7 @@ final class OutputTransactions implements AutoCloseable {
     private final String transactionalId;
     private final Map<TopicPartition, Long> next = new HashMap<>();
     private int generation = -1;
+    private Map<TopicPartition, OffsetAndMetadata> unanswered;
     private volatile KafkaProducer<String, byte[]> producer;
     private volatile boolean closed;
 
@@ -71,6 +74,13 @@ final class OutputTransactions implements AutoCloseable {
             Map<TopicPartition, OffsetAndMetadata> offsets, Map<TopicPartition, Long> firsts, int polledIn) {
         try {
             KafkaProducer<String, byte[]> current = producer();
+            if (offsets.equals(unanswered) && committedAlready(offsets)) {
+                follows(firsts, polledIn);
+                offsets.forEach((partition, offset) -> next.put(partition, offset.offset()));
+                Log.infof("The commit of %s whose answer never came went through: not sent again", offsets);
+                return true;
+            }
+            unanswered = null;
             current.beginTransaction();
             outputs.forEach(current::send);
             ConsumerGroupMetadata group = consumer.consumerGroupMetadata().await().atMost(Duration.ofSeconds(30));
@@ -82,7 +92,12 @@ final class OutputTransactions implements AutoCloseable {
             }
             follows(firsts, polledIn);
             current.sendOffsetsToTransaction(offsets, group);
-            commitTransaction(current);
+            try {
+                commitTransaction(current);
+            } catch (TimeoutException e) {
+                answerLost(offsets);
+                throw e;
+            }
         } catch (RuntimeException e) {
             closeProducer();
             throw e;
@@ -110,6 +125,21 @@ final class OutputTransactions implements AutoCloseable {
                         + ", before " + committed + " where the last commit ended");
             }
         });
+    }
+
+    /**
+     * The commit of these offsets may have gone through without its answer: before it is tried again, a new producer
+     * (initTransactions) completes or aborts it, and the group's committed offsets tell which.
+     */
+    synchronized void answerLost(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        unanswered = offsets;
+    }
+
+    private boolean committedAlready(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        Map<TopicPartition, OffsetAndMetadata> committed = consumer
+                .committed(offsets.keySet().toArray(TopicPartition[]::new)).await().atMost(Duration.ofSeconds(30));
+        return offsets.entrySet().stream().allMatch(offset -> committed.get(offset.getKey()) != null
+                && committed.get(offset.getKey()).offset() >= offset.getValue().offset());
     }
 
     // A commit whose answer timed out may be asked again: it then completes what the broker already did, once.

@@ -91,6 +91,35 @@ class OutputTransactionsTest {
     }
 
     @Test
+    void commitWhoseAnswerWasLostButThatWentThroughIsNotSentAgain() {
+        String transactionalId = "test-" + UUID.randomUUID();
+        try (OutputTransactions transactions = transactions(transactionalId)) {
+            assertThat(transactions.commit(outputs("a", "b"), offsets(2), Map.of(INPUT, 0L), -1)).isTrue();
+        }
+        // As the consumer's next attempt finds it: nothing known committed, a new producer, the answer lost.
+        try (OutputTransactions transactions = transactions(transactionalId)) {
+            transactions.answerLost(offsets(2));
+            assertThat(transactions.commit(outputs("a", "b"), offsets(2), Map.of(INPUT, 0L), -1)).isTrue();
+        }
+
+        assertThat(readCommitted(2)).containsExactly("a", "b");
+        assertThat(committedOffset()).isEqualTo(2);
+    }
+
+    @Test
+    void commitWhoseAnswerWasLostAndThatNeverWentThroughIsSentAgain() {
+        try (OutputTransactions transactions = transactions(Duration.ofSeconds(10))) {
+            assertThat(transactions.commit(outputs("a"), offsets(1), Map.of(INPUT, 0L), -1)).isTrue();
+            transactions.answerLost(offsets(3));
+
+            assertThat(transactions.commit(outputs("b", "c"), offsets(3), Map.of(INPUT, 1L), -1)).isTrue();
+        }
+
+        assertThat(readCommitted(3)).containsExactly("a", "b", "c");
+        assertThat(committedOffset()).isEqualTo(3);
+    }
+
+    @Test
     void batchPolledBeforeARebalanceIsDroppedAndItsOutputsNeverSeen() {
         try (OutputTransactions transactions = transactions(Duration.ofSeconds(10))) {
             generation.set(-2);
@@ -124,12 +153,23 @@ class OutputTransactionsTest {
                 "test-" + UUID.randomUUID(), timeout, consumer());
     }
 
-    // The connector's consumer, as far as a transaction asks it: which generation of its group it is in.
+    private OutputTransactions transactions(String transactionalId) {
+        return new OutputTransactions(Map.of("bootstrap.servers", servers.kafka().bootstrapServers()),
+                transactionalId, Duration.ofSeconds(10), consumer());
+    }
+
+    // The connector's consumer, as far as a transaction asks it: which generation of its group it is in, and what
+    // the group committed.
     @SuppressWarnings("unchecked")
     private io.smallrye.reactive.messaging.kafka.KafkaConsumer<String, byte[]> consumer() {
         return (io.smallrye.reactive.messaging.kafka.KafkaConsumer<String, byte[]>) Proxy.newProxyInstance(
                 getClass().getClassLoader(), new Class<?>[] { io.smallrye.reactive.messaging.kafka.KafkaConsumer.class },
                 (proxy, method, args) -> {
+                    if (method.getName().equals("committed")) {
+                        Long offset = committedOffset();
+                        return Uni.createFrom().item(offset == null ? Map.of()
+                                : Map.of(INPUT, new OffsetAndMetadata(offset)));
+                    }
                     if (!method.getName().equals("consumerGroupMetadata")) {
                         throw new UnsupportedOperationException(method.getName());
                     }
@@ -178,10 +218,13 @@ class OutputTransactionsTest {
         return values;
     }
 
-    private long committedOffset() {
+    /** The group's committed offset of the input, or null before its first commit. */
+    private Long committedOffset() {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 servers.kafka().bootstrapServers()))) {
-            return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().get(INPUT).offset();
+            OffsetAndMetadata committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get()
+                    .get(INPUT);
+            return committed == null ? null : committed.offset();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
