@@ -20,7 +20,7 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata
  * The batches of one channel copy (one consumer, so its partitions), started in order. Up to {@code maxInFlight}
  * are processed at once, as long as they share no record key (a userId): a user's events are processed one batch
  * at a time, in order, while another user's do not wait for them. A batch's users are free for their next batch
- * once its records are written, its place once its outputs are committed. The batches that queued up meanwhile
+ * once its stage completes (its records written, its outputs committed). The batches that queued up meanwhile
  * start as one, up to {@code maxRecords} records, never across a rebalance (a
  * batch's polls share the consumer group generation its transaction commits with). Each processing pays a few
  * DynamoDB round trips whatever its size: a consumer that fell behind for a moment (a pause, a slow request)
@@ -31,16 +31,7 @@ final class BatchLane {
     /** Processes batches; see {@link BatchLane#BatchLane}. */
     @FunctionalInterface
     interface Processing {
-        Progress process(List<KafkaRecordBatch<String, byte[]>> batches, Turn turn);
-    }
-
-    /** A batch being processed: when the next batch of its users may start, and when it is done. */
-    record Progress(CompletionStage<Void> usersFree, CompletionStage<Void> done) {
-
-        /** Its users are busy until it is done. */
-        static Progress until(CompletionStage<Void> done) {
-            return new Progress(done, done);
-        }
+        CompletionStage<Void> process(List<KafkaRecordBatch<String, byte[]>> batches, Turn turn);
     }
 
     private static final CompletionStage<Void> ROOM = CompletableFuture.completedFuture(null);
@@ -58,8 +49,8 @@ final class BatchLane {
     private Turn turn = Turn.first();
 
     /**
-     * {@code process}'s stages complete once the next batch of the same users may start, and once the batches are
-     * done; either may fail, to stop this lane for good.
+     * {@code process}'s stage completes once the batches are done, when the next batch of the same users may start;
+     * it may fail, to stop this lane for good.
      */
     BatchLane(int maxRecords, int maxInFlight, Processing process, Executor executor) {
         this.maxRecords = maxRecords;
@@ -121,28 +112,19 @@ final class BatchLane {
     }
 
     private void run(List<KafkaRecordBatch<String, byte[]>> batches, Set<String> keys, Turn mine) {
-        Progress progress;
+        CompletableFuture<Void> finished;
         try {
-            progress = process.process(batches, mine);
+            finished = process.process(batches, mine).toCompletableFuture();
         } catch (RuntimeException e) {
-            progress = Progress.until(CompletableFuture.failedFuture(e));
+            finished = CompletableFuture.failedFuture(e);
         }
-        // Its users stay busy until its records are written: a rejection writes no wallet, so until then nothing
-        // durable says it came before their next events (a crash would let it be decided again after them). A
-        // failed batch keeps them busy, and nothing more starts.
-        progress.usersFree().whenComplete((ignored, e) -> {
+        // Its users stay busy until its records are written and its outputs committed: a rejection writes no
+        // wallet, so until then nothing durable says it came before their next events (a crash would let it be
+        // decided again after them). A failed batch keeps them busy, and nothing more starts.
+        finished.whenComplete((ignored, e) -> {
             if (e == null) {
                 synchronized (this) {
                     busyKeys.removeAll(keys);
-                }
-                startNext();
-            } else {
-                stop(e);
-            }
-        });
-        progress.done().whenComplete((ignored, e) -> {
-            if (e == null) {
-                synchronized (this) {
                     inFlight--;
                 }
                 startNext();
@@ -153,13 +135,10 @@ final class BatchLane {
     }
 
     private void stop(Throwable e) {
+        Log.infof("A batch lane stopped, its batches are left unacknowledged for their next owner: %s", e);
         synchronized (this) {
-            if (failed) {
-                return;
-            }
             failed = true;
         }
-        Log.infof("A batch lane stopped, its batches are left unacknowledged for their next owner: %s", e);
     }
 
     private void startNext() {

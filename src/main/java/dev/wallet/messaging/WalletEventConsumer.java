@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -127,9 +126,9 @@ public class WalletEventConsumer {
     // A failure (DynamoDB or Kafka down, throttled) is retried with backoff for as long as it lasts: skipping
     // the batches would lose money. Retrying is safe because processing an event again only re-publishes its
     // first outcome. Once shutting down, failed batches are left unacknowledged: their next owner processes them.
-    // The next batch of these users may start once the wallets and records are written, while this one's outputs
-    // and offsets wait for its turn to commit (BatchLane).
-    private BatchLane.Progress process(List<KafkaRecordBatch<String, byte[]>> batches, Turn turn) {
+    // The stage completes once the wallets and records are written and the outputs and offsets committed in the
+    // batch's turn; only then may the next batch of these users start (BatchLane).
+    private CompletionStage<Void> process(List<KafkaRecordBatch<String, byte[]>> batches, Turn turn) {
         List<ConsumerRecord<String, byte[]>> sources = new ArrayList<>();
         Set<TopicPartition> partitions = new HashSet<>();
         for (KafkaRecordBatch<String, byte[]> batch : batches) {
@@ -146,11 +145,9 @@ public class WalletEventConsumer {
         List<ProducerRecord<String, byte[]>> out = outputs.of(decided.outcomes(), sources, span);
         // A failed records write is retried alone: the wallets hold its events meanwhile. The offsets are committed
         // only once the records exist: a producer's retry of these events, later in the partition, must find them.
-        CompletableFuture<Void> recorded = untilDone(Uni.createFrom().completionStage(() -> within(span,
-                recording::write)), batches, sources.size(), partitions)
+        return untilDone(Uni.createFrom().completionStage(() -> within(span, recording::write)), batches,
+                sources.size(), partitions)
                 .onFailure().invoke(recording::abandon)
-                .subscribeAsCompletionStage();
-        CompletableFuture<Void> done = Uni.createFrom().completionStage(recorded)
                 .chain(() -> Uni.createFrom().completionStage(() -> turn.take(() -> commit(batches, sources,
                         decided.outcomes(), out, partitions))))
                 .invoke(() -> {
@@ -159,7 +156,6 @@ public class WalletEventConsumer {
                 })
                 .onTermination().invoke(span::end)
                 .subscribeAsCompletionStage();
-        return new BatchLane.Progress(recorded, done);
     }
 
     // The batch's span is current while its DynamoDB requests are made: they become its children.

@@ -22,15 +22,12 @@ import org.junit.jupiter.api.Test;
 import io.smallrye.reactive.messaging.kafka.IncomingKafkaRecordBatch;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 
-import dev.wallet.messaging.BatchLane.Progress;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
  * How one consumer's batches are handed to processing: in order, a user's one at a time, other users' alongside,
- * those that queued up together, a user's next batch once the last one's records are written, each holding its
- * place until it is done.
+ * those that queued up together, each holding its place until it is done.
  */
 class BatchLaneTest {
 
@@ -135,7 +132,7 @@ class BatchLaneTest {
         BatchLane lane = new BatchLane(500, 2, (batches, turn) -> {
             processed.add(batches);
             awaitQuietly(mayEnd);
-            return Progress.until(DONE);
+            return DONE;
         }, executor);
 
         lane.offer(batch(1, "alice"));
@@ -148,33 +145,25 @@ class BatchLaneTest {
     }
 
     @Test
-    void aBatchsUsersAreFreeOnceItsRecordsAreWrittenAndItsPlaceOnceItIsDone() {
-        List<CompletableFuture<Void>> recorded = new CopyOnWriteArrayList<>();
-        List<CompletableFuture<Void>> done = new CopyOnWriteArrayList<>();
+    void aBatchsUsersStayBusyUntilItsStageCompletes() {
+        List<CompletableFuture<Void>> stages = new CopyOnWriteArrayList<>();
         BatchLane lane = new BatchLane(500, 2, (batches, turn) -> {
             processed.add(batches);
-            CompletableFuture<Void> itsRecords = new CompletableFuture<>();
-            CompletableFuture<Void> itsCommit = new CompletableFuture<>();
-            recorded.add(itsRecords);
-            done.add(itsCommit);
-            return new Progress(itsRecords, itsCommit);
+            CompletableFuture<Void> stage = new CompletableFuture<>();
+            stages.add(stage);
+            return stage;
         }, executor);
         KafkaRecordBatch<String, byte[]> first = batch(1, "alice");
         KafkaRecordBatch<String, byte[]> second = batch(1, "alice");
-        KafkaRecordBatch<String, byte[]> third = batch(1, "bob");
 
         lane.offer(first);
         await().until(() -> processed.size() == 1);
         lane.offer(second);
-        await().during(Duration.ofMillis(300)).until(() -> processed.size() == 1);
-        recorded.get(0).complete(null);
-        await().until(() -> processed.size() == 2);
-        lane.offer(third);
 
-        await().during(Duration.ofMillis(300)).until(() -> processed.size() == 2);
-        done.get(0).complete(null);
-        await().until(() -> processed.size() == 3);
-        assertThat(processed).containsExactly(List.of(first), List.of(second), List.of(third));
+        await().during(Duration.ofMillis(300)).until(() -> processed.size() == 1);
+        stages.get(0).complete(null);
+        await().until(() -> processed.size() == 2);
+        assertThat(processed).containsExactly(List.of(first), List.of(second));
     }
 
     @Test
@@ -185,10 +174,10 @@ class BatchLaneTest {
         BatchLane lane = new BatchLane(500, 2, (batches, turn) -> {
             String user = batches.get(0).getRecords().get(0).getKey();
             tookTurn.add(user);
-            return Progress.until(turn.take(() -> {
+            return turn.take(() -> {
                 committed.add(user);
                 return user.equals("alice") ? alicesCommitMayEnd : DONE;
-            }));
+            });
         }, executor);
 
         lane.offer(batch(1, "alice"));
@@ -205,7 +194,7 @@ class BatchLaneTest {
     @Test
     void aLaneWhoseBatchFailedAfterReturningProcessesNothingMore() {
         assertNothingMoreAfterTheFirstFails(
-                (batches, turn) -> Progress.until(CompletableFuture.failedFuture(new IllegalStateException("shutting down"))));
+                (batches, turn) -> CompletableFuture.failedFuture(new IllegalStateException("shutting down")));
     }
 
     @Test
@@ -239,12 +228,12 @@ class BatchLaneTest {
         firstMayEnd.countDown();
     }
 
-    private Progress firstWaits(List<KafkaRecordBatch<String, byte[]>> batches, Turn turn) {
+    private CompletionStage<Void> firstWaits(List<KafkaRecordBatch<String, byte[]>> batches, Turn turn) {
         processed.add(batches);
         if (processed.size() == 1) {
             awaitQuietly(firstMayEnd);
         }
-        return Progress.until(DONE);
+        return DONE;
     }
 
     private static void awaitQuietly(CountDownLatch latch) {
