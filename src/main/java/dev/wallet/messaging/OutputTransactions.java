@@ -29,9 +29,9 @@ import io.smallrye.reactive.messaging.kafka.KafkaConsumer;
  * Any failure of a transaction closes the producer, so that no later transaction runs on a producer the broker
  * fenced or timed out; the next one starts a new producer with the same transactional.id, which completes a commit
  * the old one asked for and aborts anything else it left open. A commit whose answer never came is not tried again
- * if the group's committed offsets show it went through. A batch polled in an earlier generation than the consumer's now is
- * dropped: the rebalance
- * (eager, see application.properties) reset the consumer to the committed offsets, so its records come again.
+ * if the group's committed offsets show it went through. A batch polled in an earlier generation than the
+ * consumer's now is dropped: the rebalance (eager, see application.properties) reset the consumer to the committed
+ * offsets, so its records come again.
  *
  * <h2>Why not SmallRye's KafkaTransactions</h2>
  * It commits the offsets of a message at a time and reuses a producer the broker timed out (4.34); here batches
