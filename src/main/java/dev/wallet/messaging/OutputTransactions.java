@@ -74,13 +74,14 @@ final class OutputTransactions implements AutoCloseable {
             Map<TopicPartition, OffsetAndMetadata> offsets, Map<TopicPartition, Long> firsts, int polledIn) {
         try {
             KafkaProducer<String, byte[]> current = producer();
-            if (offsets.equals(unanswered) && committedAlready(offsets)) {
-                follows(firsts, polledIn);
-                offsets.forEach((partition, offset) -> next.put(partition, offset.offset()));
+            boolean wentThrough = offsets.equals(unanswered) && committedAlready(offsets);
+            unanswered = null;
+            if (wentThrough) {
                 Log.infof("The commit of %s whose answer never came went through: not sent again", offsets);
+                follows(firsts, polledIn);
+                advance(offsets);
                 return true;
             }
-            unanswered = null;
             current.beginTransaction();
             outputs.forEach(current::send);
             ConsumerGroupMetadata group = consumer.consumerGroupMetadata().await().atMost(Duration.ofSeconds(30));
@@ -92,19 +93,19 @@ final class OutputTransactions implements AutoCloseable {
             }
             follows(firsts, polledIn);
             current.sendOffsetsToTransaction(offsets, group);
-            try {
-                commitTransaction(current);
-            } catch (TimeoutException e) {
-                answerLost(offsets);
-                throw e;
-            }
+            commitTransaction(current, offsets);
         } catch (RuntimeException e) {
             closeProducer();
             throw e;
         }
-        offsets.forEach((partition, offset) -> next.put(partition, offset.offset()));
+        advance(offsets);
         Log.debugf("Committed %s from %s, %d outputs, in generation %d", offsets, firsts, outputs.size(), polledIn);
         return true;
+    }
+
+    /** Where the last commit left each partition, which the next batch must not start before ({@link #follows}). */
+    private void advance(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        offsets.forEach((partition, offset) -> next.put(partition, offset.offset()));
     }
 
     /**
@@ -138,18 +139,22 @@ final class OutputTransactions implements AutoCloseable {
     private boolean committedAlready(Map<TopicPartition, OffsetAndMetadata> offsets) {
         Map<TopicPartition, OffsetAndMetadata> committed = consumer
                 .committed(offsets.keySet().toArray(TopicPartition[]::new)).await().atMost(Duration.ofSeconds(30));
-        return offsets.entrySet().stream().allMatch(offset -> committed.get(offset.getKey()) != null
-                && committed.get(offset.getKey()).offset() >= offset.getValue().offset());
+        return offsets.entrySet().stream().allMatch(offset -> {
+            OffsetAndMetadata done = committed.get(offset.getKey());
+            return done != null && done.offset() >= offset.getValue().offset();
+        });
     }
 
     // A commit whose answer timed out may be asked again: it then completes what the broker already did, once.
-    private static void commitTransaction(KafkaProducer<String, byte[]> producer) {
+    private void commitTransaction(KafkaProducer<String, byte[]> producer,
+            Map<TopicPartition, OffsetAndMetadata> offsets) {
         for (int attempt = 1;; attempt++) {
             try {
                 producer.commitTransaction();
                 return;
             } catch (TimeoutException e) {
                 if (attempt == COMMIT_TRIES) {
+                    answerLost(offsets);
                     throw e;
                 }
             }
