@@ -90,6 +90,20 @@ public final class Benchmark {
         }
     }
 
+    /**
+     * The service's settings this run changed through the environment, which its process inherits (such as
+     * {@code WALLET_CONSUMER_BATCHES_IN_FLIGHT=3}): a run measured with them is not the commit's defaults.
+     */
+    private static Map<String, String> serviceOverrides() {
+        Map<String, String> overrides = new TreeMap<>();
+        System.getenv().forEach((name, value) -> {
+            if (Stream.of("WALLET_", "MP_MESSAGING_", "QUARKUS_").anyMatch(name::startsWith)) {
+                overrides.put(name, value);
+            }
+        });
+        return overrides;
+    }
+
     /** Appends the run to the history, and redraws the charts of docs/benchmarks.md. */
     private static void record(List<Result> results) throws Exception {
         Map<String, Object> setup = new LinkedHashMap<>();
@@ -101,6 +115,10 @@ public final class Benchmark {
         setup.put("users", USERS);
         setup.put("concurrency", CONCURRENCY);
         setup.put("load", LOAD);
+        Map<String, String> overrides = serviceOverrides();
+        if (!overrides.isEmpty()) {
+            setup.put("serviceEnvironment", overrides);
+        }
         RunHistory.append(DOCS.resolve("benchmark-runs.jsonl"), setup, results);
         System.setProperty("java.awt.headless", "true");
         Charts.throughput(results, DOCS.resolve("benchmark-throughput.svg"));
