@@ -233,11 +233,32 @@ class WalletServiceTest extends ServiceTest {
             used.add(names.group());
         }
         assertThat(used).contains("wallet_outcomes_total", "kafka_consumer_fetch_manager_records_lag_max");
-        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://localhost:" + endpoints.managementPort() + "/q/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        String metrics = metrics();
         assertThat(used).allSatisfy(name -> assertThat(metrics).as("/q/metrics").containsPattern(
                 "(?m)^" + name + "[{ ]"));
+    }
+
+    @Test
+    void everyStageOfAProcessedBatchIsTimed() throws Exception {
+        client.send(id(), user, "CREDIT", "1");
+        awaitBalances(1);
+
+        // The commit stage ends just after the outputs are visible.
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            String metrics = metrics();
+            for (String stage : List.of("queued", "apply", "record", "turn", "commit")) {
+                Matcher count = Pattern.compile("(?m)^wallet_batch_stage_seconds_count\\{[^}]*stage=\"" + stage
+                        + "\"[^}]*\\} (\\S+)$").matcher(metrics);
+                assertThat(count.find()).as(stage).isTrue();
+                assertThat(Double.parseDouble(count.group(1))).as(stage).isPositive();
+            }
+        });
+    }
+
+    private String metrics() throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://localhost:" + endpoints.managementPort() + "/q/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
     }
 
     @Test

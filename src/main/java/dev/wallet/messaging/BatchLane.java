@@ -31,7 +31,8 @@ final class BatchLane {
     /** Processes batches; see {@link BatchLane#BatchLane}. */
     @FunctionalInterface
     interface Processing {
-        CompletionStage<Void> process(List<KafkaRecordBatch<String, byte[]>> batches, Turn turn);
+        /** {@code queuedSince} is when the first of {@code batches} was offered, by {@link System#nanoTime}. */
+        CompletionStage<Void> process(List<KafkaRecordBatch<String, byte[]>> batches, Turn turn, long queuedSince);
     }
 
     private static final CompletionStage<Void> ROOM = CompletableFuture.completedFuture(null);
@@ -64,7 +65,7 @@ final class BatchLane {
      * {@code maxRecords} records (the connector then queues its own polls and pauses its consumer).
      */
     CompletionStage<Void> offer(KafkaRecordBatch<String, byte[]> batch) {
-        Waiting queued = new Waiting(batch, keys(batch), generation(batch));
+        Waiting queued = new Waiting(batch, keys(batch), generation(batch), System.nanoTime());
         CompletableFuture<Void> waitForRoom = null;
         synchronized (this) {
             waiting.add(queued);
@@ -88,6 +89,7 @@ final class BatchLane {
             Set<String> keys = new HashSet<>();
             int records = 0;
             int generation = waiting.peek().generation();
+            long queuedSince = waiting.peek().offeredAt();
             for (Waiting queued : waiting) {
                 int size = queued.batch().getRecords().size();
                 if ((!next.isEmpty() && (records + size > maxRecords || queued.generation() != generation))
@@ -107,14 +109,14 @@ final class BatchLane {
             inFlight++;
             Turn mine = turn;
             turn = turn.next();
-            executor.execute(() -> run(next, keys, mine));
+            executor.execute(() -> run(next, keys, mine, queuedSince));
         }
     }
 
-    private void run(List<KafkaRecordBatch<String, byte[]>> batches, Set<String> keys, Turn mine) {
+    private void run(List<KafkaRecordBatch<String, byte[]>> batches, Set<String> keys, Turn mine, long queuedSince) {
         CompletableFuture<Void> finished;
         try {
-            finished = process.process(batches, mine).toCompletableFuture();
+            finished = process.process(batches, mine, queuedSince).toCompletableFuture();
         } catch (RuntimeException e) {
             finished = CompletableFuture.failedFuture(e);
         }
@@ -157,7 +159,7 @@ final class BatchLane {
     }
 
     /** Computed once, when offered: a batch may be looked at many times while it waits behind a busy user. */
-    private record Waiting(KafkaRecordBatch<String, byte[]> batch, Set<String> keys, int generation) {
+    private record Waiting(KafkaRecordBatch<String, byte[]> batch, Set<String> keys, int generation, long offeredAt) {
     }
 
     private static int generation(KafkaRecordBatch<String, byte[]> batch) {

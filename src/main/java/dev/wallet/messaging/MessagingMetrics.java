@@ -4,18 +4,21 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 
 import dev.wallet.Outcome;
 import dev.wallet.RejectionReason;
 
 /**
  * What the service published and how its transactions went, for the alerts in docs/alerts/wallet-alerts.yml:
- * outcomes by kind and rejection reason, and output transactions by result. Exposed on {@code /q/metrics}. Every
+ * outcomes by kind and rejection reason, output transactions by result, and where a batch's time goes ({@link Stage}).
+ * Exposed on {@code /q/metrics}. Every
  * counter is registered up front, so each series exists (at 0) before its first event and none is looked up per
  * outcome.
  */
@@ -31,10 +34,25 @@ public class MessagingMetrics {
         DROPPED
     }
 
+    /** A batch's stages, in order: each timed from the end of the one before. */
+    enum Stage {
+        /** From its first poll's arrival until it started: behind a batch of the same users, or a full lane. */
+        QUEUED,
+        /** Wallets and records read, events decided, wallets written. */
+        APPLY,
+        /** Its records written. */
+        RECORD,
+        /** Waiting for the batches started before it to commit. */
+        TURN,
+        /** Its outputs and offsets sent and committed in one transaction. */
+        COMMIT
+    }
+
     private final Counter applied;
     private final Counter duplicates;
     private final Map<RejectionReason, Counter> rejected = new EnumMap<>(RejectionReason.class);
     private final Map<TransactionResult, Counter> transactions = new EnumMap<>(TransactionResult.class);
+    private final Map<Stage, Timer> stages = new EnumMap<>(Stage.class);
 
     public MessagingMetrics(MeterRegistry registry) {
         this.applied = registry.counter("wallet.outcomes", "outcome", "applied", "reason", "none");
@@ -45,6 +63,9 @@ public class MessagingMetrics {
         for (TransactionResult result : TransactionResult.values()) {
             transactions.put(result, registry.counter("wallet.transactions", "result",
                     result.name().toLowerCase(Locale.ROOT)));
+        }
+        for (Stage stage : Stage.values()) {
+            stages.put(stage, registry.timer("wallet.batch.stage", "stage", stage.name().toLowerCase(Locale.ROOT)));
         }
     }
 
@@ -61,5 +82,26 @@ public class MessagingMetrics {
 
     void transaction(TransactionResult result) {
         transactions.get(result).increment();
+    }
+
+    /** Times a batch's stages from {@code queuedSince} ({@link System#nanoTime}), when its first poll arrived. */
+    Stages stages(long queuedSince) {
+        return new Stages(queuedSince);
+    }
+
+    /** One batch's clock: each stage ends where the next begins. */
+    final class Stages {
+
+        private volatile long last;
+
+        private Stages(long queuedSince) {
+            this.last = queuedSince;
+        }
+
+        void ended(Stage stage) {
+            long now = System.nanoTime();
+            stages.get(stage).record(now - last, TimeUnit.NANOSECONDS);
+            last = now;
+        }
     }
 }

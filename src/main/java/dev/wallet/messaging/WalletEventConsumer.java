@@ -40,6 +40,7 @@ import dev.wallet.RejectionReason;
 import dev.wallet.WalletEvent;
 import dev.wallet.WalletEventParser;
 import dev.wallet.config.WalletConfig;
+import dev.wallet.messaging.MessagingMetrics.Stage;
 import dev.wallet.messaging.MessagingMetrics.TransactionResult;
 import dev.wallet.store.Recording;
 import dev.wallet.store.WalletStore;
@@ -128,7 +129,10 @@ public class WalletEventConsumer {
     // first outcome. Once shutting down, failed batches are left unacknowledged: their next owner processes them.
     // The stage completes once the wallets and records are written and the outputs and offsets committed in the
     // batch's turn; only then may the next batch of these users start (BatchLane).
-    private CompletionStage<Void> process(List<KafkaRecordBatch<String, byte[]>> batches, Turn turn) {
+    private CompletionStage<Void> process(List<KafkaRecordBatch<String, byte[]>> batches, Turn turn,
+            long queuedSince) {
+        MessagingMetrics.Stages stages = metrics.stages(queuedSince);
+        stages.ended(Stage.QUEUED);
         List<ConsumerRecord<String, byte[]>> sources = new ArrayList<>();
         Set<TopicPartition> partitions = new HashSet<>();
         for (KafkaRecordBatch<String, byte[]> batch : batches) {
@@ -141,6 +145,7 @@ public class WalletEventConsumer {
                 // Retries are resubscribed from a timer thread, which must not block: back to a worker.
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()), batches, sources.size(), partitions)
                 .await().indefinitely();
+        stages.ended(Stage.APPLY);
         Recording recording = decided.recording();
         List<ProducerRecord<String, byte[]>> out = outputs.of(decided.outcomes(), sources, span);
         // A failed records write is retried alone: the wallets hold its events meanwhile. The offsets are committed
@@ -148,8 +153,12 @@ public class WalletEventConsumer {
         return untilDone(Uni.createFrom().completionStage(() -> within(span, recording::write)), batches,
                 sources.size(), partitions)
                 .onFailure().invoke(recording::abandon)
-                .chain(() -> Uni.createFrom().completionStage(() -> turn.take(() -> commit(batches, sources,
-                        decided.outcomes(), out, partitions))))
+                .invoke(() -> stages.ended(Stage.RECORD))
+                .chain(() -> Uni.createFrom().completionStage(() -> turn.take(() -> {
+                    stages.ended(Stage.TURN);
+                    return commit(batches, sources, decided.outcomes(), out, partitions);
+                })))
+                .invoke(() -> stages.ended(Stage.COMMIT))
                 .invoke(() -> {
                     health.progressed(batches);
                     Log.debugf("%d records of %d polls processed", sources.size(), batches.size());

@@ -171,9 +171,12 @@ public final class Benchmark {
             AtomicReference<Duration> loadCpu = new AtomicReference<>(Duration.ZERO);
             CpuUse cpu = new CpuUse(List.of(run::cpuTime, servers.dynamo()::cpuTime, servers.kafka()::cpuTime,
                     () -> ProcessHandle.current().info().totalCpuDuration().orElseThrow().plus(loadCpu.get())));
+            Map<String, Double> beforeLoad = run.metrics();
             PacedLoad.Result load = run.paced(workload, name + "-paced",
                     (int) (paced * WARMUP.plus(WINDOW).toSeconds()), 7, paced, WORK);
             loadCpu.set(load.cpuTime());
+            BatchStages stages = BatchStages.between(beforeLoad, run.metrics());
+            log("%s: batches at %s load, warm-up included: %s", workload.name(), LOAD, stages);
             List<PacedLoad.Latency> latencies = load.latencies();
             long windowFrom = latencies.get(0).dueAt() + WARMUP.toMillis();
             List<Long> cpuPercents = cpu.percents();
@@ -184,7 +187,7 @@ public final class Benchmark {
             return new Result.Figures(naive, rate, run.applied(), cost,
                     sortedMillis(latencies.stream().filter(latency -> latency.dueAt() >= windowFrom)),
                     sortedMillis(latencies.stream().filter(latency -> latency.dueAt() < windowFrom)), seconds,
-                    cpuPercents, run.startup, run.peakResidentBytes());
+                    cpuPercents, run.startup, run.peakResidentBytes(), stages);
         }
     }
 

@@ -17,7 +17,7 @@ record Cost(double requestsPerAppliedEvent, double writeUnitsPerEvent, double wr
         return new Cost(requests / applied, units / events, units / applied, coalesced);
     }
 
-    private static double sum(Map<String, Double> metrics, String name, String tag) {
+    static double sum(Map<String, Double> metrics, String name, String tag) {
         return metrics.entrySet().stream().filter(e -> e.getKey().startsWith(name + "{"))
                 .filter(e -> e.getKey().contains(tag)).mapToDouble(Map.Entry::getValue).sum();
     }

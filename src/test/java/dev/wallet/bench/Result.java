@@ -46,6 +46,7 @@ record Result(Workload workload, String referenceName, double before, double aft
         figures.put("p95", percentile(measured.latencies(), 95));
         figures.put("p99", percentile(measured.latencies(), 99));
         figures.put("cpuPercent", measured.cpu());
+        figures.put("batchesAtLoad", measured.stages().figures());
         figures.put("startupSeconds", round(measured.startup().toMillis() / 1000.0, 1));
         figures.put("peakRssMb", measured.peakResidentBytes() / (1024 * 1024));
         return figures;
@@ -79,7 +80,7 @@ record Result(Workload workload, String referenceName, double before, double aft
     /** What one service run measured. */
     record Figures(double naive, double rate, long applied, Cost cost, List<Long> latencies,
             List<Long> warmupLatencies, List<Second> seconds, List<Long> cpu, Duration startup,
-            long peakResidentBytes) {
+            long peakResidentBytes, BatchStages stages) {
     }
 
     /** p50 and p99 latency of the events due in one second of the latency run, warm-up included. */

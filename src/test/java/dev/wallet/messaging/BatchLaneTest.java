@@ -45,6 +45,7 @@ class BatchLaneTest {
         });
     };
     private final List<List<KafkaRecordBatch<String, byte[]>>> processed = new CopyOnWriteArrayList<>();
+    private final List<Long> queuedSinces = new CopyOnWriteArrayList<>();
     private final CountDownLatch firstMayEnd = new CountDownLatch(1);
     private long nextOffset;
 
@@ -127,9 +128,26 @@ class BatchLaneTest {
     }
 
     @Test
+    void batchesQueuedTogetherAreTimedFromWhenTheFirstOfThemWasOffered() {
+        BatchLane lane = new BatchLane(500, 2, this::firstWaits, executor);
+        lane.offer(batch(1));
+        await().until(() -> processed.size() == 1);
+
+        long beforeSecond = System.nanoTime();
+        lane.offer(batch(1));
+        long afterSecond = System.nanoTime();
+        lane.offer(batch(1));
+        firstMayEnd.countDown();
+
+        await().until(() -> processed.size() == 2);
+        assertThat(processed.get(1)).hasSize(2);
+        assertThat(queuedSinces.get(1)).isBetween(beforeSecond, afterSecond);
+    }
+
+    @Test
     void atMostMaxInFlightBatchesAreProcessedAtOnce() {
         CountDownLatch mayEnd = new CountDownLatch(1);
-        BatchLane lane = new BatchLane(500, 2, (batches, turn) -> {
+        BatchLane lane = new BatchLane(500, 2, (batches, turn, queuedSince) -> {
             processed.add(batches);
             awaitQuietly(mayEnd);
             return DONE;
@@ -147,7 +165,7 @@ class BatchLaneTest {
     @Test
     void aBatchsUsersStayBusyUntilItsStageCompletes() {
         List<CompletableFuture<Void>> stages = new CopyOnWriteArrayList<>();
-        BatchLane lane = new BatchLane(500, 2, (batches, turn) -> {
+        BatchLane lane = new BatchLane(500, 2, (batches, turn, queuedSince) -> {
             processed.add(batches);
             CompletableFuture<Void> stage = new CompletableFuture<>();
             stages.add(stage);
@@ -171,7 +189,7 @@ class BatchLaneTest {
         List<String> tookTurn = new CopyOnWriteArrayList<>();
         List<String> committed = new CopyOnWriteArrayList<>();
         CompletableFuture<Void> alicesCommitMayEnd = new CompletableFuture<>();
-        BatchLane lane = new BatchLane(500, 2, (batches, turn) -> {
+        BatchLane lane = new BatchLane(500, 2, (batches, turn, queuedSince) -> {
             String user = batches.get(0).getRecords().get(0).getKey();
             tookTurn.add(user);
             return turn.take(() -> {
@@ -194,21 +212,21 @@ class BatchLaneTest {
     @Test
     void aLaneWhoseBatchFailedAfterReturningProcessesNothingMore() {
         assertNothingMoreAfterTheFirstFails(
-                (batches, turn) -> CompletableFuture.failedFuture(new IllegalStateException("shutting down")));
+                (batches, turn, queuedSince) -> CompletableFuture.failedFuture(new IllegalStateException("shutting down")));
     }
 
     @Test
     void aLaneWhoseProcessingFailedProcessesNothingMore() {
-        assertNothingMoreAfterTheFirstFails((batches, turn) -> {
+        assertNothingMoreAfterTheFirstFails((batches, turn, queuedSince) -> {
             throw new IllegalStateException("shutting down");
         });
     }
 
     private void assertNothingMoreAfterTheFirstFails(
             BatchLane.Processing failing) {
-        BatchLane lane = new BatchLane(500, 2, (batches, turn) -> {
+        BatchLane lane = new BatchLane(500, 2, (batches, turn, queuedSince) -> {
             processed.add(batches);
-            return failing.process(batches, turn);
+            return failing.process(batches, turn, queuedSince);
         }, executor);
         KafkaRecordBatch<String, byte[]> first = batch(1, "alice");
 
@@ -228,8 +246,10 @@ class BatchLaneTest {
         firstMayEnd.countDown();
     }
 
-    private CompletionStage<Void> firstWaits(List<KafkaRecordBatch<String, byte[]>> batches, Turn turn) {
+    private CompletionStage<Void> firstWaits(List<KafkaRecordBatch<String, byte[]>> batches, Turn turn,
+            long queuedSince) {
         processed.add(batches);
+        queuedSinces.add(queuedSince);
         if (processed.size() == 1) {
             awaitQuietly(firstMayEnd);
         }
