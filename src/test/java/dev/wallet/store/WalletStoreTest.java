@@ -425,6 +425,22 @@ class WalletStoreTest {
         }
 
         @Test
+        void debitFundedByAnotherInstancesCreditIsNotRejectedBesideAnotherUsersWalletWrite() {
+            applied(store, List.of(credit("10")));
+            WalletEvent funding = credit("100");
+            applied(newInstance(), List.of(funding));
+            WalletEvent otherUsersCredit = new WalletEvent(UUID.randomUUID().toString(), user + "-other",
+                    EventType.CREDIT, new BigDecimal("1"), Instant.now());
+
+            // The debit's version check then runs alongside the other user's wallet write, not before it.
+            List<Outcome> outcomes = applied(store, List.of(funding, otherUsersCredit, debit("50")));
+
+            assertThat(outcomes.get(2)).isInstanceOfSatisfying(Outcome.Applied.class,
+                    applied -> assertThat(applied.balance()).isEqualByComparingTo("60"));
+            assertWallet("60", 3);
+        }
+
+        @Test
         void twoLanesOfOneInstanceRacingOnAUsersEventsApplyEachOnceInOrder() {
             // After a rebalance between two consumers of one instance, the old one may still process queued polls of a
             // partition while the new one processes the same records from the last committed offset.
