@@ -9,9 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -34,10 +31,8 @@ import dev.wallet.config.WalletConfig;
  * <li>{@link #decide}: per user, the new events are decided in order against the wallet read ({@link Run});</li>
  * <li>{@link WalletWrites#writeAll}: each user's run in one write conditional on the wallet's version (a hot wallet
  * is written once per batch, not per event), which also keeps those events' outcomes in the wallet item
- * ({@code last_run}); meanwhile the wallet of each run of rejections only is checked still at its version
- * ({@link WalletReads#stillAt});</li>
- * <li>{@link #settle}: a user whose wallet moved meanwhile is read and decided again until its write or check
- * holds;</li>
+ * ({@code last_run});</li>
+ * <li>{@link #settle}: a user whose wallet moved meanwhile is read and decided again until its write holds;</li>
  * <li>{@link #record}: one BatchWriteItem per 25 records stores each outcome under its eventId, while the caller
  * publishes the outcomes, and after {@link #apply} returned ({@link Recording}).</li>
  * </ol>
@@ -95,19 +90,8 @@ public class WalletStore {
         Snapshot snapshot = reads.read(batch.byUser().keySet(), batch.firsts().keySet(), earlier.records());
         Instant now = Instant.now();
         List<Attempt> attempts = decide(batch, snapshot, now);
-        Map<String, Run> runs = runsToWrite(attempts);
-        Set<String> moved = ConcurrentHashMap.newKeySet();
-        List<Callable<Void>> checks = versionChecks(attempts, moved);
-        // Alongside the wallet writes rather than before them: one DynamoDB round trip less per batch.
-        CompletableFuture<Void> checked = runs.isEmpty() ? null : workers.start(checks);
         earlier.awaitWritten();
-        if (checked == null) {
-            workers.all(checks);
-        }
-        moved.addAll(writes.writeAll(runs));
-        if (checked != null) {
-            join(checked);
-        }
+        Set<String> moved = writes.writeAll(runsToWrite(attempts));
         Map<String, Known> known = settle(attempts, moved, now);
         List<Outcome> outcomes = events.stream().map(event -> known.get(event.eventId()).outcomeOf(event)).toList();
         return record(batch, known, outcomes, now, whileRecording);
@@ -117,24 +101,6 @@ public class WalletStore {
     private List<Attempt> decide(Batch batch, Snapshot snapshot, Instant now) {
         return workers.all(batch.byUser().values().stream()
                 .<Callable<Attempt>> map(run -> () -> attempt(run, snapshot, now)).toList());
-    }
-
-    /** Each adds its user to {@code moved} if its rejections were judged on a wallet no longer at that version. */
-    private List<Callable<Void>> versionChecks(List<Attempt> attempts, Set<String> moved) {
-        return attempts.stream().filter(Attempt::rejectsOnly).<Callable<Void>> map(attempt -> () -> {
-            if (!reads.stillAt(attempt.userId(), attempt.version())) {
-                moved.add(attempt.userId());
-            }
-            return null;
-        }).toList();
-    }
-
-    private static void join(CompletableFuture<Void> checked) {
-        try {
-            checked.join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException failure ? failure : e;
-        }
     }
 
     private static Map<String, Run> runsToWrite(List<Attempt> attempts) {
@@ -148,7 +114,7 @@ public class WalletStore {
         Map<String, Known> known = new HashMap<>();
         List<Callable<Map<String, Known>>> again = new ArrayList<>();
         for (Attempt attempt : attempts) {
-            if (moved.contains(attempt.userId())) {
+            if (attempt.stale() || moved.contains(attempt.userId())) {
                 again.add(() -> settle(attempt.events(), now));
             } else {
                 known.putAll(attempt.settled());
@@ -193,8 +159,7 @@ public class WalletStore {
 
     /**
      * One user's events of the batch (first occurrences of their eventIds), in order, on one snapshot: known ones
-     * are looked up, new ones decided. The rejections of a run that writes nothing stand only once its wallet is
-     * found still at the version they were judged on ({@link Attempt#rejectsOnly}).
+     * are looked up, new ones decided. Stale when the rejections of a run that writes nothing cannot stand.
      */
     private Attempt attempt(List<WalletEvent> events, Snapshot snapshot, Instant now) {
         String userId = events.get(0).userId();
@@ -213,11 +178,14 @@ public class WalletStore {
             }
         }
         Run run = Run.decide(wallet, fresh, now);
+        if (!run.changesWallet() && !fresh.isEmpty() && !reads.stillAt(userId, wallet.version())) {
+            return new Attempt(userId, events, known, run, true);
+        }
         if (run.changesWallet()) {
             // This write replaces last_run: the events known only from it must be recorded first.
             recordHere(events, known, now);
         }
-        return new Attempt(userId, events, known, run, wallet.version(), !run.changesWallet() && !fresh.isEmpty());
+        return new Attempt(userId, events, known, run, false);
     }
 
     /**
@@ -231,9 +199,7 @@ public class WalletStore {
             Log.debugf("Wallet %s moved since it was read, deciding its events again", userId);
             // On this thread, one of the workers: waiting for other workers here could starve the pool.
             Attempt attempt = attempt(events, reads.readHere(List.of(userId), eventIds), now);
-            boolean holds = attempt.rejectsOnly() ? reads.stillAt(userId, attempt.version())
-                    : !attempt.writes() || writes.write(userId, attempt.run());
-            if (holds) {
+            if (!attempt.stale() && (!attempt.writes() || writes.write(userId, attempt.run()))) {
                 return attempt.settled();
             }
         }
@@ -271,18 +237,15 @@ public class WalletStore {
         }
     }
 
-    /**
-     * One user's events decided on one snapshot of its wallet, at {@code version}: {@code run} holds the new ones.
-     * {@code rejectsOnly} when they are all rejected, so nothing is written that would check that version.
-     */
-    private record Attempt(String userId, List<WalletEvent> events, Map<String, Known> known, Run run, long version,
-            boolean rejectsOnly) {
+    /** One user's events decided on one snapshot; when not stale, {@code run} holds the new ones. */
+    private record Attempt(String userId, List<WalletEvent> events, Map<String, Known> known, Run run,
+            boolean stale) {
 
         boolean writes() {
-            return run.changesWallet();
+            return !stale && run.changesWallet();
         }
 
-        /** How each eventId is known once the run is written, or its rejections checked (or it needed neither). */
+        /** How each eventId is known once the run is written (or needed no write). */
         Map<String, Known> settled() {
             for (int i = 0; i < run.events().size(); i++) {
                 WalletEvent event = run.events().get(i);

@@ -432,7 +432,7 @@ class WalletStoreTest {
             WalletEvent otherUsersCredit = new WalletEvent(UUID.randomUUID().toString(), user + "-other",
                     EventType.CREDIT, new BigDecimal("1"), Instant.now());
 
-            // The debit's version check then runs alongside the other user's wallet write, not before it.
+            // A batch that also writes another wallet still checks the version the debit was judged on.
             List<Outcome> outcomes = applied(store, List.of(funding, otherUsersCredit, debit("50")));
 
             assertThat(outcomes.get(2)).isInstanceOfSatisfying(Outcome.Applied.class,
