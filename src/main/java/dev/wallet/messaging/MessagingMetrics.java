@@ -18,9 +18,8 @@ import dev.wallet.RejectionReason;
 /**
  * What the service published and how its transactions went, for the alerts in docs/alerts/wallet-alerts.yml:
  * outcomes by kind and rejection reason, output transactions by result, and where a batch's time goes ({@link Stage}).
- * Exposed on {@code /q/metrics}. Every
- * counter is registered up front, so each series exists (at 0) before its first event and none is looked up per
- * outcome.
+ * Exposed on {@code /q/metrics}. Every meter is registered up front, so each series exists (at 0) before its first
+ * event and none is looked up per outcome.
  */
 @ApplicationScoped
 public class MessagingMetrics {

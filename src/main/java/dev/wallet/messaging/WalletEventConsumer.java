@@ -158,8 +158,8 @@ public class WalletEventConsumer {
                     stages.ended(Stage.TURN);
                     return commit(batches, sources, decided.outcomes(), out, partitions);
                 })))
-                .invoke(() -> stages.ended(Stage.COMMIT))
                 .invoke(() -> {
+                    stages.ended(Stage.COMMIT);
                     health.progressed(batches);
                     Log.debugf("%d records of %d polls processed", sources.size(), batches.size());
                 })
