@@ -530,11 +530,15 @@ class WalletStoreTest {
         @Test
         void recordWriteUnitsAreWhatDynamoDbReportsForThePut() {
             Instant expiresAt = Instant.now().plus(Duration.ofDays(7));
-            // One byte more each time across the 1 KB boundary, applied and rejected.
-            for (int idLength = 800; idLength < 900; idLength++) {
-                WalletEvent event = new WalletEvent(user + "-" + "e".repeat(idLength), user, EventType.DEBIT,
+            // One byte more each time across the 1 KB boundary, applied and rejected; then 3 bytes more each time,
+            // in chars of 3 bytes each.
+            List<String> ids = new ArrayList<>();
+            java.util.stream.IntStream.range(800, 900).forEach(length -> ids.add("e".repeat(length)));
+            java.util.stream.IntStream.range(260, 300).forEach(length -> ids.add("\u20AC".repeat(length)));
+            for (int i = 0; i < ids.size(); i++) {
+                WalletEvent event = new WalletEvent(user + "-" + ids.get(i), user, EventType.DEBIT,
                         new BigDecimal("12.5"), Instant.now());
-                Outcome outcome = idLength % 2 == 0 ? new Outcome.Applied(event, new BigDecimal("1007.25"), idLength,
+                Outcome outcome = i % 2 == 0 ? new Outcome.Applied(event, new BigDecimal("1007.25"), i + 1,
                         Instant.now()) : Run.rejected(event, RejectionReason.INSUFFICIENT_FUNDS, BigDecimal.TEN);
                 Map<String, AttributeValue> record = WalletItems.record(event, outcome, expiresAt);
 
