@@ -1,5 +1,7 @@
 package dev.wallet.store;
 
+import java.util.Set;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import com.github.benmanes.caffeine.cache.Cache;
@@ -18,11 +20,15 @@ import dev.wallet.config.WalletConfig;
  * A cached wallet may be stale (another instance took the partition for a while): it is only ever the
  * expected version of a conditional write, which then fails and the wallet is read again. A decision that
  * writes nothing (only rejections) stands only once the wallet is found still at that version.
+ *
+ * <p>
+ * Each wallet also says whether this instance saw every event of its {@code last_run} recorded: only then may a
+ * batch write it without looking those events up (see {@link WalletReads}).
  */
 @ApplicationScoped
 public class WalletCache {
 
-    private final Cache<String, Wallet> wallets;
+    private final Cache<String, Cached> wallets;
 
     public WalletCache(WalletConfig config, MeterRegistry registry) {
         this.wallets = Caffeine.newBuilder().maximumSize(config.store().cachedWallets()).recordStats().build();
@@ -30,12 +36,26 @@ public class WalletCache {
         CaffeineCacheMetrics.monitor(registry, wallets, "wallet");
     }
 
-    Wallet get(String userId) {
+    /** A wallet, and whether every event of its last_run is known to be in the events table. */
+    record Cached(Wallet wallet, boolean recorded) {
+    }
+
+    Cached get(String userId) {
         return wallets.getIfPresent(userId);
     }
 
+    /** As read or written: its last_run's events are not known to be recorded, unless it has none. */
     void put(String userId, Wallet wallet) {
-        wallets.put(userId, wallet);
+        wallets.put(userId, new Cached(wallet, wallet.lastRun().isEmpty()));
+    }
+
+    /** These records were written: a cached wallet whose last_run events are all among them is recorded. */
+    void recorded(Set<String> userIds, Set<String> eventIds) {
+        for (String userId : userIds) {
+            wallets.asMap().computeIfPresent(userId, (user, cached) -> cached.recorded()
+                    || !eventIds.containsAll(cached.wallet().lastRun().keySet()) ? cached
+                            : new Cached(cached.wallet(), true));
+        }
     }
 
     /** While a write is in flight the wallet may or may not move: better nothing cached than a guess. */

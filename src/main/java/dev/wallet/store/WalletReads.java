@@ -3,8 +3,10 @@ package dev.wallet.store;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -44,32 +46,49 @@ class WalletReads {
     }
 
     /**
-     * Reads the wallets not cached, then the records, with every chunk of a table in flight at once; the records
-     * still being written ({@code pending}, looked up before either read) count as read.
+     * The wallets of these users: cached, or read with every chunk in flight at once (and cached from then on).
+     * Those read, and those cached whose last_run events this instance did not see recorded, are to be checked.
      */
-    Snapshot read(Collection<String> userIds, Collection<String> eventIds,
-            Map<String, Map<String, AttributeValue>> pending) {
-        Map<String, Wallet> cached = new HashMap<>();
+    Wallets wallets(Collection<String> userIds) {
+        Map<String, Wallet> wallets = new HashMap<>();
+        Set<String> lastRunsToRead = new HashSet<>();
         List<String> missing = new ArrayList<>();
         for (String userId : userIds) {
-            Wallet wallet = cache.get(userId);
-            if (wallet == null) {
+            WalletCache.Cached cached = cache.get(userId);
+            if (cached == null) {
                 missing.add(userId);
             } else {
-                cached.put(userId, wallet);
+                wallets.put(userId, cached.wallet());
+                if (!cached.recorded()) {
+                    lastRunsToRead.add(userId);
+                }
             }
         }
-        List<BatchGetItemResponse> wallets = workers.all(reads(missing, List.of()));
-        Snapshot snapshot = snapshot(cached, missing, wallets, workers.all(reads(List.of(), eventIds)));
-        pending.forEach(snapshot.records()::putIfAbsent);
-        return snapshot;
+        Map<String, Wallet> read = walletsRead(missing, workers.all(reads(missing, List.of())));
+        read.forEach(cache::put);
+        wallets.putAll(read);
+        lastRunsToRead.addAll(read.keySet());
+        return new Wallets(wallets, lastRunsToRead);
     }
 
-    /** Reads one chunk after the other on the calling thread, none from the cache. */
+    /**
+     * Reads the records of these eventIds, after the wallets, every chunk in flight at once; the records still being
+     * written ({@code pending}, looked up after the wallets and before this read) count as read.
+     */
+    Snapshot records(Wallets wallets, Collection<String> eventIds, Map<String, Map<String, AttributeValue>> pending) {
+        Map<String, Map<String, AttributeValue>> records = recordsRead(workers.all(reads(List.of(), eventIds)));
+        pending.forEach(records::putIfAbsent);
+        return new Snapshot(wallets.byUser(), records, wallets.lastRunsToRead());
+    }
+
+    /** Reads one chunk after the other on the calling thread, none from the cache; every last_run is read. */
     Snapshot readHere(Collection<String> userIds, Collection<String> eventIds) {
-        List<BatchGetItemResponse> wallets = reads(userIds, List.of()).stream().map(StoreWorkers::call).toList();
-        return snapshot(Map.of(), userIds, wallets,
-                reads(List.of(), eventIds).stream().map(StoreWorkers::call).toList());
+        Wallets wallets = new Wallets(walletsRead(userIds,
+                reads(userIds, List.of()).stream().map(StoreWorkers::call).toList()), Set.copyOf(userIds));
+        Set<String> ids = new HashSet<>(eventIds);
+        ids.addAll(wallets.lastRunEventIds());
+        return new Snapshot(wallets.byUser(),
+                recordsRead(reads(List.of(), ids).stream().map(StoreWorkers::call).toList()), wallets.lastRunsToRead());
     }
 
     // Rejections only: nothing is written, so no version condition checks the wallet they were judged on, and
@@ -100,20 +119,33 @@ class WalletReads {
         return keys.subList(start, Math.min(keys.size(), start + WalletRequests.MAX_READ_KEYS));
     }
 
-    /** The wallets cached and the ones read (a missing wallet is empty), which are cached from now on. */
-    private Snapshot snapshot(Map<String, Wallet> cached, Collection<String> readUserIds,
-            List<BatchGetItemResponse> walletReads, List<BatchGetItemResponse> recordReads) {
+    /** The wallets read: a missing wallet is empty. */
+    private Map<String, Wallet> walletsRead(Collection<String> userIds, List<BatchGetItemResponse> responses) {
         Map<String, Wallet> read = new HashMap<>();
-        readUserIds.forEach(userId -> read.put(userId, Wallet.EMPTY));
-        walletReads.forEach(response -> response.responses().getOrDefault(requests.walletTable(), List.of())
+        userIds.forEach(userId -> read.put(userId, Wallet.EMPTY));
+        responses.forEach(response -> response.responses().getOrDefault(requests.walletTable(), List.of())
                 .forEach(item -> read.put(item.get(WalletItems.USER_ID).s(), WalletItems.wallet(item))));
-        read.forEach(cache::put);
-        Map<String, Wallet> wallets = new HashMap<>(cached);
-        wallets.putAll(read);
+        return read;
+    }
+
+    private Map<String, Map<String, AttributeValue>> recordsRead(List<BatchGetItemResponse> responses) {
         Map<String, Map<String, AttributeValue>> records = new HashMap<>();
-        recordReads.forEach(response -> response.responses().getOrDefault(requests.eventsTable(), List.of())
+        responses.forEach(response -> response.responses().getOrDefault(requests.eventsTable(), List.of())
                 .forEach(item -> records.put(item.get(WalletItems.EVENT_ID).s(), item)));
-        return new Snapshot(wallets, records);
+        return records;
+    }
+
+    /**
+     * A batch's wallets, and the users whose last_run may hold events without a record: a write must not replace
+     * it before they are recorded, so their eventIds are read with the batch's.
+     */
+    record Wallets(Map<String, Wallet> byUser, Set<String> lastRunsToRead) {
+
+        Set<String> lastRunEventIds() {
+            Set<String> eventIds = new HashSet<>();
+            lastRunsToRead.forEach(userId -> eventIds.addAll(byUser.get(userId).lastRun().keySet()));
+            return eventIds;
+        }
     }
 
     /** DynamoDB may leave keys unprocessed (throttling, size): they are asked for again ({@link Resend}). */

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +27,9 @@ import dev.wallet.config.WalletConfig;
  *
  * <h2>Steps of a batch</h2>
  * <ol>
- * <li>{@link WalletReads#read}: one consistent BatchGetItem per 100 keys reads the wallets not cached
- * ({@link WalletCache}), then the records of the events' ids;</li>
+ * <li>{@link WalletReads#wallets}, {@link WalletReads#records}: one consistent BatchGetItem per 100 keys reads the
+ * wallets not cached ({@link WalletCache}), then the records of the events' ids, and of the last_run events of the
+ * wallets this instance did not see recorded;</li>
  * <li>{@link #decide}: per user, the new events are decided in order against the wallet read ({@link Run});</li>
  * <li>{@link WalletWrites#writeAll}: each user's run in one write conditional on the wallet's version (a hot wallet
  * is written once per batch, not per event), which also keeps those events' outcomes in the wallet item
@@ -56,13 +58,16 @@ public class WalletStore {
     private final WalletReads reads;
     private final WalletWrites writes;
     private final StoreWorkers workers;
+    private final WalletCache cache;
     private final Duration retention;
     private final PendingRecords pending = new PendingRecords();
 
-    WalletStore(WalletReads reads, WalletWrites writes, StoreWorkers workers, WalletConfig config) {
+    WalletStore(WalletReads reads, WalletWrites writes, StoreWorkers workers, WalletCache cache,
+            WalletConfig config) {
         this.reads = reads;
         this.writes = writes;
         this.workers = workers;
+        this.cache = cache;
         this.retention = config.idempotency().retention();
     }
 
@@ -86,8 +91,11 @@ public class WalletStore {
             return Recording.done(List.of());
         }
         Batch batch = Batch.of(events);
-        PendingRecords.Earlier earlier = pending.earlier(batch.byUser().keySet(), batch.firsts().keySet());
-        Snapshot snapshot = reads.read(batch.byUser().keySet(), batch.firsts().keySet(), earlier.records());
+        WalletReads.Wallets wallets = reads.wallets(batch.byUser().keySet());
+        Set<String> eventIds = new HashSet<>(batch.firsts().keySet());
+        eventIds.addAll(wallets.lastRunEventIds());
+        PendingRecords.Earlier earlier = pending.earlier(batch.byUser().keySet(), eventIds);
+        Snapshot snapshot = reads.records(wallets, eventIds, earlier.records());
         Instant now = Instant.now();
         List<Attempt> attempts = decide(batch, snapshot, now);
         earlier.awaitWritten();
@@ -146,6 +154,7 @@ public class WalletStore {
         }
         Recording recording = new Recording(outcomes, records, batch.byUser().keySet(), writes::records, pending);
         pending.add(recording);
+        recording.written().thenRun(() -> cache.recorded(batch.byUser().keySet(), records.keySet()));
         try {
             recording.start();
             whileRecording.accept(outcomes);
@@ -183,7 +192,7 @@ public class WalletStore {
         }
         if (run.changesWallet()) {
             // This write replaces last_run: the events known only from it must be recorded first.
-            recordHere(events, known, now);
+            recordHere(userId, wallet, snapshot, known, now);
         }
         return new Attempt(userId, events, known, run, false);
     }
@@ -206,20 +215,29 @@ public class WalletStore {
     }
 
     /**
-     * Records them on this thread, and from then on knows them as recorded, so they are not written twice. Each as
-     * its last write decided it, also when the batch's copy conflicts with it: the original may come again.
+     * Records the events of the wallet's last write that have no record, which this write replaces: the batch's
+     * known only from it and, unless this instance saw them recorded, the others (a user's events spread over two
+     * partitions once partitions were added, or this batch's under another user). On this thread; from then on the
+     * batch's are known as recorded, so they are not written twice. Each as that write decided it, also when the
+     * batch's copy conflicts with it: the original may come again.
      */
-    private void recordHere(List<WalletEvent> events, Map<String, Known> known, Instant now) {
+    private void recordHere(String userId, Wallet wallet, Snapshot snapshot, Map<String, Known> known, Instant now) {
+        boolean othersRead = snapshot.lastRunsRead().contains(userId);
         Instant expiresAt = now.plus(retention);
         List<Map<String, AttributeValue>> recovered = new ArrayList<>();
-        for (WalletEvent event : events) {
-            if (known.get(event.eventId()) instanceof Known.InLastWrite last) {
-                WalletEvent original = last.original(event.eventId());
+        wallet.lastRun().forEach((eventId, entry) -> {
+            Known how = known.get(eventId);
+            if (how instanceof Known.InLastWrite || how == null && othersRead
+                    && !snapshot.records().containsKey(eventId)) {
+                Known.InLastWrite last = new Known.InLastWrite(userId, entry, wallet.writtenAt());
+                WalletEvent original = last.original(eventId);
                 recovered.add(WalletItems.record(original, last.outcomeOf(original), expiresAt));
             }
-        }
+        });
         writes.recordsHere(recovered);
-        recovered.forEach(record -> known.put(record.get(WalletItems.EVENT_ID).s(), new Known.Recorded(record)));
+        for (Map<String, AttributeValue> record : recovered) {
+            known.computeIfPresent(record.get(WalletItems.EVENT_ID).s(), (eventId, last) -> new Known.Recorded(record));
+        }
     }
 
     /** A batch's first occurrence of each eventId, and those events by user, in order. */

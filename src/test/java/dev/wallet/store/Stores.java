@@ -31,7 +31,7 @@ final class Stores {
         StoreMetrics metrics = new StoreMetrics(registry);
         WalletCache cache = new WalletCache(config, new SimpleMeterRegistry());
         return new WalletStore(new WalletReads(dynamo, requests, workers, metrics, cache),
-                new WalletWrites(dynamo, requests, workers, metrics, cache), workers, config);
+                new WalletWrites(dynamo, requests, workers, metrics, cache), workers, cache, config);
     }
 
     /** Applies them as the service does, and returns their outcomes once their records are written. */

@@ -15,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -259,6 +260,54 @@ class WalletStoreTest {
                     .isEqualTo(first);
             // One record each for the recovered event and the new one: nothing written twice.
             assertThat(recordWriteUnits() - recordUnits).isEqualTo(2);
+        }
+
+        @Test
+        void eventOnlyInTheLastWriteIsRecordedBeforeAWriteWithoutItReplacesIt() {
+            // The user's events came on two partitions (their count was raised): the crashed batch's event comes
+            // again after an event of the other partition was applied.
+            WalletEvent crashed = credit("10");
+            Outcome first = appliedWithoutRecord(crashed);
+
+            applied(newInstance(), List.of(credit("5")));
+
+            assertThat(applied(newInstance(), List.of(crashed)).get(0)).usingRecursiveComparison().isEqualTo(first);
+            assertWallet("15", 2);
+        }
+
+        @Test
+        void batchOfAnotherConsumerAfterAFailedBatchRecordsTheFailedBatchsEventsFirst() {
+            RecordsHeld records = new RecordsHeld();
+            WalletStore instance = records.instance();
+            applied(instance, List.of(credit("1")));
+            WalletEvent failed = credit("10");
+            List<Outcome> first = new ArrayList<>();
+            records.refuse();
+            // Its wallet is written, its records are not, and it fails: it comes again after another partition's
+            // batch of the same user, on this instance.
+            assertThatThrownBy(() -> instance.apply(List.of(failed), outcomes -> {
+                first.addAll(outcomes);
+                throw new IllegalStateException("Kafka is unreachable");
+            })).hasMessage("Kafka is unreachable");
+            records.accept();
+
+            applied(instance, List.of(credit("5")));
+
+            assertThat(applied(instance, List.of(failed))).usingRecursiveComparison().isEqualTo(first);
+            assertWallet("16", 3);
+        }
+
+        @Test
+        void walletThisInstanceSawRecordedIsWrittenWithoutLookingUpItsLastEvents() {
+            WalletEvent earlier = credit("10");
+            applied(store, List.of(earlier));
+            // Lost only to make a lookup visible: a batch that looked it up would record it again.
+            deleteRecord(earlier);
+
+            applied(store, List.of(credit("5")));
+
+            assertThat(record(earlier)).isEmpty();
+            assertWallet("15", 2);
         }
 
         @Test
@@ -576,12 +625,16 @@ class WalletStoreTest {
 
         private final ExecutorService pool = Executors.newCachedThreadPool();
         private volatile CountDownLatch gate = new CountDownLatch(0);
+        private volatile boolean refused;
 
         WalletStore instance() {
             StoreWorkers held = new StoreWorkers(new AbstractExecutorService() {
                 // Only the records go through it: one user's reads and wallet writes run on the caller's thread.
                 @Override
                 public void execute(Runnable command) {
+                    if (refused) {
+                        throw new RejectedExecutionException("DynamoDB is unreachable");
+                    }
                     CountDownLatch current = gate;
                     pool.execute(() -> {
                         try {
@@ -623,6 +676,15 @@ class WalletStoreTest {
 
         void hold() {
             gate = new CountDownLatch(1);
+        }
+
+        /** Records writes fail until {@link #accept}. */
+        void refuse() {
+            refused = true;
+        }
+
+        void accept() {
+            refused = false;
         }
 
         void release() {
