@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
@@ -15,6 +16,8 @@ import java.util.function.Supplier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import org.apache.kafka.clients.consumer.ConsumerPartitionAssignor;
+import org.apache.kafka.clients.consumer.ConsumerPartitionAssignor.RebalanceProtocol;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -58,6 +61,8 @@ public class WalletEventConsumer {
 
     /** Unique per process: a transactional.id must never be shared by two producers alive at once. */
     private static final String INSTANCE = UUID.randomUUID().toString();
+    private static final String ASSIGNORS = "mp.messaging.incoming." + Channels.EVENTS
+            + ".partition.assignment.strategy";
 
     private final WalletEventParser parser;
     private final WalletStore store;
@@ -81,6 +86,7 @@ public class WalletEventConsumer {
             @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
             @ConfigProperty(name = "mp.messaging.incoming." + Channels.EVENTS + ".group.id") String groupId,
             @ConfigProperty(name = "mp.messaging.incoming." + Channels.EVENTS + ".max.poll.records") int maxRecords,
+            @ConfigProperty(name = ASSIGNORS) Optional<List<String>> assignors,
             WalletConfig config) {
         this.parser = parser;
         this.store = store;
@@ -98,6 +104,11 @@ public class WalletEventConsumer {
             // With none, no batch would ever start: fail the start instead of stalling silently.
             throw new IllegalArgumentException("wallet.consumer.batches-in-flight must be at least 1");
         }
+        if (assignors.isPresent() && cooperative(assignors.get())) {
+            // A partition kept through a cooperative rebalance is not sent back to its committed offset, so a
+            // batch dropped for its old generation would never come again: its outcomes would be lost.
+            throw new IllegalArgumentException(ASSIGNORS + " must not be cooperative: " + assignors.get());
+        }
         int maxEvents = WalletStore.maxEventsPerUser(config.amount().maxScale());
         if (maxRecords > maxEvents) {
             // A batch of one user's events beyond it would be refused by DynamoDB and retried forever.
@@ -105,6 +116,12 @@ public class WalletEventConsumer {
                     + ".max.poll.records must be at most " + maxEvents + ": a user's events in one batch are kept"
                     + " in its wallet item, and DynamoDB refuses items over 400 KB");
         }
+    }
+
+    /** The consumer rebalances cooperatively only when every assignor listed can. */
+    private static boolean cooperative(List<String> assignors) {
+        return ConsumerPartitionAssignor.getAssignorInstances(assignors, Map.of()).stream()
+                .allMatch(assignor -> assignor.supportedProtocols().contains(RebalanceProtocol.COOPERATIVE));
     }
 
     // One lane per channel copy (wallet-events$1, $2...), so per consumer: a user's batches are processed one at a
