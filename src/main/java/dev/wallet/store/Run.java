@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import dev.wallet.Amounts;
@@ -70,6 +71,8 @@ record Run(Wallet before, List<WalletEvent> events, List<Outcome> outcomes, BigD
         if (reason == RejectionReason.INSUFFICIENT_FUNDS) {
             return "debit of " + event.amount().toPlainString() + " exceeds the balance";
         }
-        return "credit would take the balance beyond " + Amounts.MAX_DIGITS + " digits, the most DynamoDB stores";
+        // A debit too, from a balance of 37 whole digits: its fraction digits make the balance longer.
+        return event.type().name().toLowerCase(Locale.ROOT) + " would take the balance beyond " + Amounts.MAX_DIGITS
+                + " digits, the most DynamoDB stores";
     }
 }

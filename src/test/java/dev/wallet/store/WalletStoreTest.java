@@ -426,6 +426,18 @@ class WalletStoreTest {
         }
 
         @Test
+        void debitThatWouldMakeTheBalanceTooLongForDynamoDbIsRejectedAsADebit() {
+            dynamo.putItem(r -> r.tableName("wallet").item(Map.of("user_id", AttributeValue.fromS(user),
+                    "balance", AttributeValue.fromN("1E+37"))));
+
+            assertThat(applied(store, List.of(debit("0.01"))).get(0)).isInstanceOfSatisfying(Outcome.Rejected.class,
+                    rejected -> assertThat(rejected).extracting(Outcome.Rejected::reason, Outcome.Rejected::detail)
+                            .containsExactly(RejectionReason.INVALID_EVENT,
+                                    "debit would take the balance beyond 38 digits, the most DynamoDB stores"));
+            assertThat(new BigDecimal(wallet().get("balance").n())).isEqualByComparingTo("1E+37");
+        }
+
+        @Test
         void nextBatchOfAUserReadsOnlyTheRecordsItsWalletCached() {
             applied(store, List.of(credit("10")));
             double reads = requests("BatchGetItem");
