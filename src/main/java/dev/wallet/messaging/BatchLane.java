@@ -11,7 +11,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 
-import io.quarkus.logging.Log;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata;
@@ -35,12 +34,19 @@ final class BatchLane {
         CompletionStage<Void> process(List<KafkaRecordBatch<String, byte[]>> batches, Turn turn, long queuedSince);
     }
 
+    /** Told when the lane stops for good: a batch failed, and nothing of this consumer is processed anymore. */
+    @FunctionalInterface
+    interface Stopped {
+        void stopped(List<KafkaRecordBatch<String, byte[]>> batches, Throwable cause);
+    }
+
     private static final CompletionStage<Void> ROOM = CompletableFuture.completedFuture(null);
 
     private final int maxRecords;
     private final int maxInFlight;
     private final Processing process;
     private final Executor executor;
+    private final Stopped stopped;
     private final Deque<Waiting> waiting = new ArrayDeque<>();
     private final Set<String> busyKeys = new HashSet<>();
     private int waitingRecords;
@@ -51,13 +57,14 @@ final class BatchLane {
 
     /**
      * {@code process}'s stage completes once the batches are done, when the next batch of the same users may start;
-     * it may fail, to stop this lane for good.
+     * it may fail, to stop this lane for good, which {@code stopped} is told.
      */
-    BatchLane(int maxRecords, int maxInFlight, Processing process, Executor executor) {
+    BatchLane(int maxRecords, int maxInFlight, Processing process, Executor executor, Stopped stopped) {
         this.maxRecords = maxRecords;
         this.maxInFlight = maxInFlight;
         this.process = process;
         this.executor = executor;
+        this.stopped = stopped;
     }
 
     /**
@@ -117,7 +124,7 @@ final class BatchLane {
         CompletableFuture<Void> finished;
         try {
             finished = process.process(batches, mine, queuedSince).toCompletableFuture();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             finished = CompletableFuture.failedFuture(e);
         }
         // Its users stay busy until its records are written and its outputs committed: a rejection writes no
@@ -131,16 +138,12 @@ final class BatchLane {
                 }
                 startNext();
             } else {
-                stop(e);
+                synchronized (this) {
+                    failed = true;
+                }
+                stopped.stopped(batches, e);
             }
         });
-    }
-
-    private void stop(Throwable e) {
-        Log.infof("A batch lane stopped, its batches are left unacknowledged for their next owner: %s", e);
-        synchronized (this) {
-            failed = true;
-        }
     }
 
     private void startNext() {

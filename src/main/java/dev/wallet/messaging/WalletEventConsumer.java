@@ -132,13 +132,27 @@ public class WalletEventConsumer {
     public CompletionStage<Void> consume(KafkaRecordBatch<String, byte[]> batch) {
         return lanes.computeIfAbsent(polled(batch).getChannel(),
                 ignored -> new BatchLane(maxRecords, maxInFlight, this::process,
-                        Infrastructure.getDefaultWorkerPool()))
+                        Infrastructure.getDefaultWorkerPool(), this::laneStopped))
                 .offer(batch);
     }
 
     void onStop(@Observes ShutdownEvent event) {
         stopping = true;
         transactions.values().forEach(OutputTransactions::close);
+    }
+
+    /** Once shutting down, every lane stops, its batches left for their next owner; before that, only a bug does. */
+    void laneStopped(List<KafkaRecordBatch<String, byte[]>> batches, Throwable cause) {
+        if (stopping) {
+            Log.infof("A batch lane stopped, its batches are left unacknowledged for their next owner: %s", cause);
+            return;
+        }
+        Set<TopicPartition> partitions = new HashSet<>();
+        batches.forEach(batch -> partitions.addAll(polled(batch).partitions()));
+        // Nothing retries it: readiness stays down (and WalletProcessingStuck fires) until the instance restarts.
+        health.failed(batches, partitions, cause);
+        Log.errorf(cause, "A batch of %s failed outside the retries: its consumer processes nothing more until the"
+                + " instance restarts", partitions);
     }
 
     // A failure (DynamoDB or Kafka down, throttled) is retried with backoff for as long as it lasts: skipping

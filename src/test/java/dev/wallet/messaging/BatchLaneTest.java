@@ -46,6 +46,7 @@ class BatchLaneTest {
     };
     private final List<List<KafkaRecordBatch<String, byte[]>>> processed = new CopyOnWriteArrayList<>();
     private final List<Long> queuedSinces = new CopyOnWriteArrayList<>();
+    private final List<Map.Entry<List<KafkaRecordBatch<String, byte[]>>, Throwable>> stops = new CopyOnWriteArrayList<>();
     private final CountDownLatch firstMayEnd = new CountDownLatch(1);
     private long nextOffset;
 
@@ -57,7 +58,7 @@ class BatchLaneTest {
 
     @Test
     void batchesQueuedWhileOneIsProcessedAreProcessedNextTogetherInOrder() {
-        BatchLane lane = new BatchLane(500, 2, this::firstWaits, executor);
+        BatchLane lane = new BatchLane(500, 2, this::firstWaits, executor, this::stopped);
         KafkaRecordBatch<String, byte[]> first = batch(1);
         KafkaRecordBatch<String, byte[]> second = batch(2);
         KafkaRecordBatch<String, byte[]> third = batch(3);
@@ -70,7 +71,7 @@ class BatchLaneTest {
 
     @Test
     void batchesQueuedTogetherAreProcessedInTurnsOfAtMostMaxRecords() {
-        BatchLane lane = new BatchLane(5, 2, this::firstWaits, executor);
+        BatchLane lane = new BatchLane(5, 2, this::firstWaits, executor, this::stopped);
         KafkaRecordBatch<String, byte[]> first = batch(1);
         KafkaRecordBatch<String, byte[]> second = batch(2);
         KafkaRecordBatch<String, byte[]> third = batch(2);
@@ -84,7 +85,7 @@ class BatchLaneTest {
 
     @Test
     void theNextBatchIsTakenOnlyOnceTheQueuedRecordsFallBelowMaxRecords() {
-        BatchLane lane = new BatchLane(5, 2, this::firstWaits, executor);
+        BatchLane lane = new BatchLane(5, 2, this::firstWaits, executor, this::stopped);
 
         lane.offer(batch(1));
         await().until(() -> processed.size() == 1);
@@ -97,7 +98,7 @@ class BatchLaneTest {
 
     @Test
     void anotherUsersBatchIsProcessedWhileOneIsProcessed() {
-        BatchLane lane = new BatchLane(500, 2, this::firstWaits, executor);
+        BatchLane lane = new BatchLane(500, 2, this::firstWaits, executor, this::stopped);
         KafkaRecordBatch<String, byte[]> first = batch(1, "alice");
         KafkaRecordBatch<String, byte[]> second = batch(1, "bob");
 
@@ -111,7 +112,7 @@ class BatchLaneTest {
 
     @Test
     void aBatchWithAUserBeingProcessedWaitsForItAndSoDoesEverythingAfterIt() {
-        BatchLane lane = new BatchLane(500, 2, this::firstWaits, executor);
+        BatchLane lane = new BatchLane(500, 2, this::firstWaits, executor, this::stopped);
         KafkaRecordBatch<String, byte[]> first = batch(1, "alice");
         KafkaRecordBatch<String, byte[]> second = batch(1, "bob", "alice");
         KafkaRecordBatch<String, byte[]> third = batch(1, "carol");
@@ -129,7 +130,7 @@ class BatchLaneTest {
 
     @Test
     void batchesQueuedTogetherAreTimedFromWhenTheFirstOfThemWasOffered() {
-        BatchLane lane = new BatchLane(500, 2, this::firstWaits, executor);
+        BatchLane lane = new BatchLane(500, 2, this::firstWaits, executor, this::stopped);
         lane.offer(batch(1));
         await().until(() -> processed.size() == 1);
 
@@ -151,7 +152,7 @@ class BatchLaneTest {
             processed.add(batches);
             awaitQuietly(mayEnd);
             return DONE;
-        }, executor);
+        }, executor, this::stopped);
 
         lane.offer(batch(1, "alice"));
         lane.offer(batch(1, "bob"));
@@ -170,7 +171,7 @@ class BatchLaneTest {
             CompletableFuture<Void> stage = new CompletableFuture<>();
             stages.add(stage);
             return stage;
-        }, executor);
+        }, executor, this::stopped);
         KafkaRecordBatch<String, byte[]> first = batch(1, "alice");
         KafkaRecordBatch<String, byte[]> second = batch(1, "alice");
 
@@ -196,7 +197,7 @@ class BatchLaneTest {
                 committed.add(user);
                 return user.equals("alice") ? alicesCommitMayEnd : DONE;
             });
-        }, executor);
+        }, executor, this::stopped);
 
         lane.offer(batch(1, "alice"));
         await().until(() -> committed.size() == 1);
@@ -211,23 +212,31 @@ class BatchLaneTest {
 
     @Test
     void aLaneWhoseBatchFailedAfterReturningProcessesNothingMore() {
-        assertNothingMoreAfterTheFirstFails(
+        assertNothingMoreAfterTheFirstFails(new IllegalStateException("shutting down"),
                 (batches, turn, queuedSince) -> CompletableFuture.failedFuture(new IllegalStateException("shutting down")));
     }
 
     @Test
     void aLaneWhoseProcessingFailedProcessesNothingMore() {
-        assertNothingMoreAfterTheFirstFails((batches, turn, queuedSince) -> {
-            throw new IllegalStateException("shutting down");
+        assertNothingMoreAfterTheFirstFails(new IllegalStateException("shutting down"),
+                (batches, turn, queuedSince) -> {
+                    throw new IllegalStateException("shutting down");
+                });
+    }
+
+    @Test
+    void aLaneWhoseProcessingThrewAnErrorProcessesNothingMore() {
+        assertNothingMoreAfterTheFirstFails(new AssertionError("a bug"), (batches, turn, queuedSince) -> {
+            throw new AssertionError("a bug");
         });
     }
 
-    private void assertNothingMoreAfterTheFirstFails(
-            BatchLane.Processing failing) {
+    /** And the lane says so once, with the batch and its cause: nothing else would tell that it stopped. */
+    private void assertNothingMoreAfterTheFirstFails(Throwable cause, BatchLane.Processing failing) {
         BatchLane lane = new BatchLane(500, 2, (batches, turn, queuedSince) -> {
             processed.add(batches);
             return failing.process(batches, turn, queuedSince);
-        }, executor);
+        }, executor, this::stopped);
         KafkaRecordBatch<String, byte[]> first = batch(1, "alice");
 
         lane.offer(first);
@@ -236,6 +245,14 @@ class BatchLaneTest {
 
         assertThat(started).hasValue(1);
         assertThat(processed).containsExactly(List.of(first));
+        assertThat(stops).singleElement().satisfies(stop -> {
+            assertThat(stop.getKey()).containsExactly(first);
+            assertThat(stop.getValue()).hasMessage(cause.getMessage()).isInstanceOf(cause.getClass());
+        });
+    }
+
+    private void stopped(List<KafkaRecordBatch<String, byte[]>> batches, Throwable cause) {
+        stops.add(Map.entry(batches, cause));
     }
 
     private void offerWhileTheFirstIsProcessed(BatchLane lane, KafkaRecordBatch<String, byte[]> first,
