@@ -218,8 +218,8 @@ public class WalletStore {
      * Records the events of the wallet's last write that have no record, which this write replaces: the batch's
      * known only from it and, unless this instance saw them recorded, the others (a user's events spread over two
      * partitions once partitions were added). On this thread; from then on the batch's are known as recorded, so
-     * they are not written twice. Each as that write decided it, also when the
-     * batch's copy conflicts with it: the original may come again.
+     * they are not written twice. Each as that write decided it, also when the batch's copy conflicts with it: the
+     * original may come again.
      */
     private void recordHere(String userId, Wallet wallet, Snapshot snapshot, Map<String, Known> known, Instant now) {
         boolean othersRead = snapshot.lastRunsRead().contains(userId);
