@@ -3,9 +3,11 @@ package dev.wallet;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
@@ -70,6 +72,17 @@ class WalletApiTest extends ServiceTest {
             assertThat(response.statusCode()).as("userId of %d characters", userId.length()).isEqualTo(400);
             assertThat(WalletTestClient.json(response.body()).get("error").asText()).contains("userId");
         }
+    }
+
+    @Test
+    void userIdLengthIsCountedInCharactersAsTheEventContractCountsIt() throws Exception {
+        // 256 characters outside the Basic Multilingual Plane: 512 UTF-16 units, a valid userId.
+        String longest = "\uD83D\uDCB0".repeat(WalletEvent.MAX_USER_ID_LENGTH);
+
+        HttpResponse<String> response = get(URLEncoder.encode(longest, StandardCharsets.UTF_8),
+                endpoints.keys().token(VALID, DevKeys.READER));
+
+        assertThat(response.statusCode()).isEqualTo(404);
     }
 
     @Test

@@ -44,7 +44,8 @@ public class WalletResource {
     @APIResponse(responseCode = "403", description = "The token lacks the wallet-reader role")
     @APIResponse(responseCode = "404", description = "No event of this user was ever applied", content = @Content(schema = @Schema(implementation = ApiError.class)))
     public Response get(@PathParam("userId") String userId) {
-        if (userId.isEmpty() || userId.length() > WalletEvent.MAX_USER_ID_LENGTH) {
+        // Counted in code points, as the event contract counts a userId: any id an event may carry can be read.
+        if (userId.isEmpty() || userId.codePointCount(0, userId.length()) > WalletEvent.MAX_USER_ID_LENGTH) {
             return error(Response.Status.BAD_REQUEST,
                     "userId must be 1 to " + WalletEvent.MAX_USER_ID_LENGTH + " characters");
         }
