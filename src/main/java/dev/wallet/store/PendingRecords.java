@@ -15,6 +15,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * The records of this instance's batches still being written, by eventId and by user. A batch's records are
  * written while the next batch of its users is read and decided: that batch finds them here, and waits for them
  * before it writes a wallet, since a wallet write replaces {@code last_run}, whose events must be recorded first.
+ * If their write failed, the waiting batch fails too, and its retry writes them again.
  * Records given up when the service stops stay here, so that no later batch of their users writes a wallet.
  */
 final class PendingRecords {
@@ -67,16 +68,21 @@ final class PendingRecords {
     /** What a batch must know of the records still being written for its events and users. */
     record Earlier(Map<String, Map<String, AttributeValue>> records, Set<Recording> writes) {
 
-        /** Returns once they are all written, or throws if one was given up. */
+        /**
+         * Returns once they are all written, or throws if one was given up or its write failed: the batch is then
+         * retried, and its next try writes them again ({@link Recording#writtenOrFailed}).
+         */
         void awaitWritten() {
             try {
-                CompletableFuture.allOf(writes.stream().map(Recording::written).toArray(CompletableFuture[]::new))
-                        .get();
+                CompletableFuture.allOf(writes.stream().map(Recording::writtenOrFailed)
+                        .toArray(CompletableFuture[]::new)).get();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("Interrupted while an earlier batch's records were written", e);
             } catch (ExecutionException e) {
-                throw new IllegalStateException("An earlier batch's records were given up", e.getCause());
+                boolean givenUp = writes.stream().anyMatch(write -> write.written().isCompletedExceptionally());
+                throw new IllegalStateException(givenUp ? "An earlier batch's records were given up"
+                        : "An earlier batch's records could not be written", e.getCause());
             }
         }
     }

@@ -65,6 +65,22 @@ public final class Recording {
         written.completeExceptionally(cause);
     }
 
+    /**
+     * Completes once the records are written, or fails: they were given up, or the write in progress failed. A
+     * failed write is started again first, so a later batch of these users that waits here writes them itself
+     * through its own retries, even if this batch no longer retries (its consumer stopped on a bug).
+     */
+    synchronized CompletableFuture<Void> writtenOrFailed() {
+        if (attempt == null || written.isDone()) {
+            return written;
+        }
+        if (attempt.isCompletedExceptionally()) {
+            start();
+        }
+        return CompletableFuture.anyOf(written, attempt).thenRun(() -> {
+        });
+    }
+
     synchronized void start() {
         attempt = writer.apply(List.copyOf(records.values())).thenRun(() -> {
             pending.remove(this);

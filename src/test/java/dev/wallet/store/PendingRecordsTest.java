@@ -1,9 +1,12 @@
 package dev.wallet.store;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
@@ -83,6 +86,36 @@ class PendingRecordsTest {
         second.abandon(new IllegalStateException("the service stops"));
 
         assertThatThrownBy(waiting::join).hasRootCauseMessage("the service stops");
+    }
+
+    @Test
+    void aBatchWaitingOnAFailedWriteWritesTheRecordsAgain() throws Exception {
+        // Their own batch may no longer retry them (its consumer stopped on a bug): the waiting batch must.
+        List<CompletableFuture<Void>> tries = List.of(CompletableFuture.failedFuture(new IllegalStateException(
+                "DynamoDB unreachable")), CompletableFuture.completedFuture(null));
+        AtomicInteger written = new AtomicInteger();
+        Recording recording = new Recording(List.of(), Map.of("e1", record("alice", "e1")), Set.of("alice"),
+                records -> tries.get(written.getAndIncrement()), pending);
+        pending.add(recording);
+        recording.start();
+
+        CompletableFuture.runAsync(pending.earlier(Set.of("alice"), Set.of())::awaitWritten).get(10, TimeUnit.SECONDS);
+
+        assertThat(written).hasValue(2);
+        assertThat(pending.earlier(Set.of("alice"), Set.of("e1")).writes()).isEmpty();
+    }
+
+    @Test
+    void aBatchWaitingOnAWriteThatFailsFailsToBeRetried() {
+        CompletableFuture<Void> write = new CompletableFuture<>();
+        started("alice", "e1", write);
+        PendingRecords.Earlier earlier = pending.earlier(Set.of("alice"), Set.of());
+        CompletableFuture<Void> waiting = CompletableFuture.runAsync(earlier::awaitWritten);
+
+        write.completeExceptionally(new IllegalStateException("DynamoDB unreachable"));
+
+        assertThat(waiting).failsWithin(Duration.ofSeconds(10)).withThrowableThat()
+                .withMessageContaining("could not be written").havingRootCause().withMessage("DynamoDB unreachable");
     }
 
     @Test
