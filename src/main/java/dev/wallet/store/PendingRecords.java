@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 
@@ -65,6 +66,16 @@ final class PendingRecords {
         return Set.copyOf(all);
     }
 
+    /** Fails saying whether the records were given up or their write failed. */
+    private static CompletableFuture<Void> writtenOrFailed(Recording recording) {
+        return recording.writtenOrFailed().exceptionally(failure -> {
+            throw new IllegalStateException(recording.written().isCompletedExceptionally()
+                    ? "An earlier batch's records were given up"
+                    : "An earlier batch's records could not be written",
+                    failure instanceof CompletionException ? failure.getCause() : failure);
+        });
+    }
+
     /** What a batch must know of the records still being written for its events and users. */
     record Earlier(Map<String, Map<String, AttributeValue>> records, Set<Recording> writes) {
 
@@ -74,15 +85,13 @@ final class PendingRecords {
          */
         void awaitWritten() {
             try {
-                CompletableFuture.allOf(writes.stream().map(Recording::writtenOrFailed)
+                CompletableFuture.allOf(writes.stream().map(PendingRecords::writtenOrFailed)
                         .toArray(CompletableFuture[]::new)).get();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("Interrupted while an earlier batch's records were written", e);
             } catch (ExecutionException e) {
-                boolean givenUp = writes.stream().anyMatch(write -> write.written().isCompletedExceptionally());
-                throw new IllegalStateException(givenUp ? "An earlier batch's records were given up"
-                        : "An earlier batch's records could not be written", e.getCause());
+                throw (IllegalStateException) e.getCause();
             }
         }
     }

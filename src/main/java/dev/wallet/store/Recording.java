@@ -25,6 +25,7 @@ public final class Recording {
     private final PendingRecords pending;
     private final CompletableFuture<Void> written = new CompletableFuture<>();
     private CompletableFuture<Void> attempt;
+    private boolean givingUp;
 
     Recording(List<Outcome> outcomes, Map<String, Map<String, AttributeValue>> records, Set<String> userIds,
             Function<List<Map<String, AttributeValue>>, CompletableFuture<Void>> writer, PendingRecords pending) {
@@ -50,9 +51,7 @@ public final class Recording {
 
     /** The write in progress, or a new one if the last failed: completes once the records are written. */
     public synchronized CompletionStage<Void> write() {
-        if (attempt.isCompletedExceptionally()) {
-            start();
-        }
+        retryIfFailed();
         return attempt.copy();
     }
 
@@ -71,17 +70,28 @@ public final class Recording {
      * through its own retries, even if this batch no longer retries (its consumer stopped on a bug).
      */
     synchronized CompletableFuture<Void> writtenOrFailed() {
-        if (attempt == null || written.isDone()) {
+        if (written.isDone() || givingUp || attempt == null) {
+            // Written, or given up (or being given up: the start failed), which the batch that owns them completes.
             return written;
         }
-        if (attempt.isCompletedExceptionally()) {
-            start();
-        }
+        retryIfFailed();
         return CompletableFuture.anyOf(written, attempt).thenRun(() -> {
         });
     }
 
+    /** Pending from now on, and started in the same step: a batch that finds it here finds it started. */
     synchronized void start() {
+        pending.add(this);
+        attempt();
+    }
+
+    private void retryIfFailed() {
+        if (!givingUp && !written.isDone() && attempt.isCompletedExceptionally()) {
+            attempt();
+        }
+    }
+
+    private void attempt() {
         attempt = writer.apply(List.copyOf(records.values())).thenRun(() -> {
             pending.remove(this);
             written.complete(null);
@@ -92,6 +102,8 @@ public final class Recording {
     void abandonOnceEnded(Throwable cause) {
         CompletableFuture<Void> current;
         synchronized (this) {
+            // No batch that waits for them may start another write from now on.
+            givingUp = true;
             current = attempt;
         }
         if (current != null) {

@@ -153,7 +153,6 @@ public class WalletStore {
             return Recording.done(outcomes);
         }
         Recording recording = new Recording(outcomes, records, batch.byUser().keySet(), writes::records, pending);
-        pending.add(recording);
         recording.written().thenRun(() -> cache.recorded(batch.byUser().keySet(), records.keySet()));
         try {
             recording.start();
