@@ -91,7 +91,8 @@ final class PendingRecords {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("Interrupted while an earlier batch's records were written", e);
             } catch (ExecutionException e) {
-                throw (IllegalStateException) e.getCause();
+                throw e.getCause() instanceof IllegalStateException failure ? failure
+                        : new IllegalStateException("An earlier batch's records could not be written", e.getCause());
             }
         }
     }
