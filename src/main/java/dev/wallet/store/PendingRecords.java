@@ -21,6 +21,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 final class PendingRecords {
 
+    private static final String NOT_WRITTEN = "An earlier batch's records could not be written";
+
     private final Map<String, Recording> byEventId = new ConcurrentHashMap<>();
     // Several per user: after a rebalance, two consumers of this instance may each have a batch of one user.
     private final Map<String, Set<Recording>> byUser = new ConcurrentHashMap<>();
@@ -71,7 +73,7 @@ final class PendingRecords {
         return recording.writtenOrFailed().exceptionally(failure -> {
             throw new IllegalStateException(recording.written().isCompletedExceptionally()
                     ? "An earlier batch's records were given up"
-                    : "An earlier batch's records could not be written",
+                    : NOT_WRITTEN,
                     failure instanceof CompletionException ? failure.getCause() : failure);
         });
     }
@@ -92,7 +94,7 @@ final class PendingRecords {
                 throw new IllegalStateException("Interrupted while an earlier batch's records were written", e);
             } catch (ExecutionException e) {
                 throw e.getCause() instanceof IllegalStateException failure ? failure
-                        : new IllegalStateException("An earlier batch's records could not be written", e.getCause());
+                        : new IllegalStateException(NOT_WRITTEN, e.getCause());
             }
         }
     }
