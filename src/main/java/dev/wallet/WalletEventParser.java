@@ -164,7 +164,7 @@ public class WalletEventParser {
             }
             String text = node.asText();
             if (text.length() > MAX_AMOUNT_TEXT_LENGTH) {
-                throw invalid("amount must have at most " + Amounts.MAX_DIGITS + " digits in plain notation");
+                throw invalid("amount text must be at most " + MAX_AMOUNT_TEXT_LENGTH + " characters");
             }
             try {
                 return new BigDecimal(text);

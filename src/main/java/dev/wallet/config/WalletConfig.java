@@ -5,6 +5,8 @@ import java.time.Duration;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
+import dev.wallet.messaging.Channels;
+
 /** Settings of the wallet service: each property is explained here, once; the README's table lists them. */
 @ConfigMapping(prefix = "wallet")
 public interface WalletConfig {
@@ -59,7 +61,8 @@ public interface WalletConfig {
     interface Store {
         /**
          * DynamoDB requests in flight at most, shared by all consumers of the instance: a batch's reads, wallet
-         * writes (25 users per request) and records go out in parallel.
+         * writes (25 users per request) and records go out in parallel. With 5 ms per request, 64 drains about 1.4
+         * times what 32 does (docs/benchmarks.md#what-made-the-difference).
          */
         @WithDefault("64")
         int concurrency();
@@ -74,9 +77,9 @@ public interface WalletConfig {
 
     interface Consumer {
         /**
-         * Batches of one consumer in flight at once, each until its records are written: a user's events are
-         * decided one batch at a time, in order (the next may start while the records of the one before are
-         * written), and another user's do not wait behind them.
+         * Batches of one consumer in flight at once, each until its transaction committed: a user's events are
+         * processed one batch at a time, in order, and another user's do not wait behind them. With 1, an event
+         * waited out the batch in progress first (docs/benchmarks.md#what-made-the-difference).
          */
         @WithDefault("2")
         int batchesInFlight();
@@ -102,11 +105,11 @@ public interface WalletConfig {
 
     interface Output {
         /** Topic of the balance records. */
-        @WithDefault("wallet-balances")
+        @WithDefault(Channels.BALANCES)
         String balancesTopic();
 
         /** Topic of the rejection records. */
-        @WithDefault("wallet-events-rejected")
+        @WithDefault(Channels.REJECTIONS)
         String rejectionsTopic();
 
         /**

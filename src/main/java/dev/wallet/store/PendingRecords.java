@@ -13,9 +13,10 @@ import java.util.concurrent.ExecutionException;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * The records of this instance's batches still being written, by eventId and by user. A batch's records are
- * written while the next batch of its users is read and decided: that batch finds them here, and waits for them
- * before it writes a wallet, since a wallet write replaces {@code last_run}, whose events must be recorded first.
+ * The records of this instance's batches still being written, by eventId and by user. A consumer's next batch of
+ * the same users starts only after the commit, but after a rebalance another consumer of this instance may read
+ * and decide a batch of them meanwhile: it finds the records here, and waits for them before it writes a wallet,
+ * since a wallet write replaces {@code last_run}, whose events must be recorded first.
  * If their write failed, the waiting batch fails too, and its retry writes them again.
  * Records given up when the service stops stay here, so that no later batch of their users writes a wallet.
  */

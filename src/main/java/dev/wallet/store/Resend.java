@@ -8,7 +8,7 @@ import software.amazon.awssdk.retries.api.BackoffStrategy;
 /**
  * Sends again what a batch request left undone (keys, items or statements DynamoDB throttled), as DynamoDB asks:
  * after a pause that grows exponentially, with jitter, so that a throttled partition gets time to recover instead
- * of the same burst at once. After a few tries the batch fails, and the consumer retries it whole with its own,
+ * of the same burst at once. After a few tries the request fails, and the caller retries its step with its own,
  * longer backoff.
  */
 final class Resend {
@@ -35,7 +35,7 @@ final class Resend {
             }
             if (attempt == MAX_ATTEMPTS) {
                 throw new IllegalStateException("DynamoDB left " + undone + " unprocessed " + MAX_ATTEMPTS
-                        + " times; retrying the batch");
+                        + " times");
             }
             pause(attempt + 1);
         }

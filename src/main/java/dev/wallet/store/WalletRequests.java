@@ -38,16 +38,7 @@ import static dev.wallet.store.WalletItems.VERSION;
 import static dev.wallet.store.WalletItems.n;
 import static dev.wallet.store.WalletItems.s;
 
-/**
- * Every DynamoDB request the service sends, and the attribute names of both tables, in one place.
- *
- * <p>
- * Wallet table: {@code user_id} (S, key), {@code balance} (N), {@code version} (N, events applied) and
- * {@code last_run} (S: the time of the last write and its events, see {@link LastRunText}).
- * Events table: {@code event_id} (S, key), the event's {@code user_id}, {@code type}, {@code amount}, its
- * {@code outcome} (APPLIED or a rejection reason) with {@code balance}, {@code version}, {@code detail},
- * {@code at}, and {@code expires_at} (epoch seconds, the TTL attribute).
- */
+/** Every DynamoDB request the service sends, in one place; the items' layout is in {@link WalletItems}. */
 @ApplicationScoped
 public class WalletRequests {
 

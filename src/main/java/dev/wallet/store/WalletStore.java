@@ -35,8 +35,8 @@ import dev.wallet.config.WalletConfig;
  * is written once per batch, not per event), which also keeps those events' outcomes in the wallet item
  * ({@code last_run});</li>
  * <li>{@link #settle}: a user whose wallet moved meanwhile is read and decided again until its write holds;</li>
- * <li>{@link #record}: one BatchWriteItem per 25 records stores each outcome under its eventId, while the caller
- * publishes the outcomes, and after {@link #apply} returned ({@link Recording}).</li>
+ * <li>{@link #record}: one BatchWriteItem per 25 records stores each outcome under its eventId, after
+ * {@link #apply} returned ({@link Recording}); the caller publishes the outcomes once they are written.</li>
  * </ol>
  *
  * <h2>Crashes</h2>
@@ -48,9 +48,9 @@ import dev.wallet.config.WalletConfig;
  *
  * <h2>Concurrency</h2>
  * The caller must not process another batch with events of the same users before this one returned, and must
- * acknowledge a batch only once its records are written. The next batch of its users may be read and decided
- * meanwhile: it finds those records among the {@link PendingRecords}, and writes no wallet before they are
- * written.
+ * acknowledge a batch only once its records are written. A batch of those users read and decided meanwhile (on
+ * another consumer, after a rebalance) finds those records among the {@link PendingRecords}, and writes no wallet
+ * before they are written.
  */
 @ApplicationScoped
 public class WalletStore {
