@@ -47,8 +47,10 @@ final class FaultRun implements AutoCloseable {
 
     final String scenario;
     final LocalServers servers;
-    /** The service's line to DynamoDB, which a scenario may cut. */
+    /** The services' lines to DynamoDB and to Kafka, which a scenario may cut or slow down. */
     final TcpProxy dynamoDbLine;
+    final TcpProxy kafkaLine;
+    final BrokerView broker;
     final List<String> faults = new ArrayList<>();
     private final Path directory;
     private final List<ServiceProcess> services = new ArrayList<>();
@@ -63,7 +65,9 @@ final class FaultRun implements AutoCloseable {
         Directories.deleteRecursively(directory);
         this.servers = LocalServers.start(directory.resolve("servers"));
         this.dynamoDbLine = new TcpProxy(servers.dynamo().port());
+        this.kafkaLine = servers.kafka().line();
         this.observed = new Observed(servers.kafka().bootstrapServers());
+        this.broker = new BrokerView(servers.kafka().bootstrapServers());
     }
 
     /** Produces the whole stream to wallet-events and computes what must come of it. */
@@ -99,7 +103,7 @@ final class FaultRun implements AutoCloseable {
     ServiceProcess startService(String name, List<String> options) {
         List<String> all = new ArrayList<>(SERVICE_OPTIONS);
         all.addAll(options);
-        ServiceProcess service = new ServiceProcess(name, servers.kafka().bootstrapServers(),
+        ServiceProcess service = new ServiceProcess(name, servers.kafka().bootstrapServersThroughLine(),
                 "http://127.0.0.1:" + dynamoDbLine.port(), all, directory.resolve(name + ".log"));
         service.start();
         services.add(service);
@@ -210,6 +214,7 @@ final class FaultRun implements AutoCloseable {
         try {
             services.forEach(ServiceProcess::stop);
             observed.close();
+            broker.close();
             dynamoDbLine.close();
         } finally {
             servers.close();

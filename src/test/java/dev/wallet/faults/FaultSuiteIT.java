@@ -26,15 +26,18 @@ class FaultSuiteIT {
     // by default, which stopped consuming for good.
     private static final Duration OUTAGE = Duration.ofSeconds(70);
 
-    // Twice the service's session timeout in this suite (FaultRun).
-    private static final Duration PAUSE = Duration.ofSeconds(20);
+    // Several times the 10 s session timeout (FaultRun) of a paused instance, or the 2 s transaction timeout.
+    private static final Duration EVICTED = Duration.ofSeconds(40);
+    private static final Duration ABORTED = Duration.ofSeconds(30);
 
-    // Three times the transaction timeout the scenario sets, and within the session timeout.
-    private static final Duration TIMED_OUT = Duration.ofSeconds(6);
+    // Longer than the 2 s transaction timeout plus the broker's 1 s between checks for timed-out ones (KafkaBroker).
+    private static final Duration SLOW_KAFKA = Duration.ofSeconds(4);
 
     // The scenarios with two instances also run several consumers per instance (one is the default), so that
     // partitions move between consumers of an instance as well as between instances.
-    private static final List<String> SEVERAL_CONSUMERS = List.of("-Dmp.messaging.incoming.wallet-events.concurrency=3");
+    private static final int CONSUMERS = 3;
+    private static final List<String> SEVERAL_CONSUMERS = List
+            .of("-Dmp.messaging.incoming.wallet-events.concurrency=" + CONSUMERS);
 
     private final Random random = new Random(SEED);
 
@@ -71,15 +74,20 @@ class FaultSuiteIT {
 
     @Test
     void instancePausedPastItsSessionThenResumedAsAZombieLosesNothingAndAppliesNothingTwice() throws Exception {
-        try (FaultRun run = start("2 instances, one paused 20 s")) {
+        try (FaultRun run = start("2 instances, one paused")) {
             ServiceProcess zombie = run.startService("paused", SEVERAL_CONSUMERS);
             run.startService("other", SEVERAL_CONSUMERS);
             run.awaitProgress(0.2 + random.nextDouble() * 0.2);
+            await().atMost(EVICTED).until(() -> run.broker.members() == 2 * CONSUMERS);
             zombie.pause();
+            long paused = System.nanoTime();
             run.faults.add("SIGSTOP of one instance at %.0f%%".formatted(run.progress() * 100));
-            // Twice the session timeout: its partitions move to the other instance, which processes their records
-            // from the last committed offsets while the paused one still holds its batches in flight.
-            await().pollDelay(PAUSE).atMost(PAUSE.plusSeconds(5)).until(() -> true);
+            // Its partitions move to the other instance, which processes their records from the last committed
+            // offsets while the paused one still holds its batches in flight.
+            await().atMost(EVICTED).pollInterval(Duration.ofMillis(200))
+                    .until(() -> run.broker.members() == CONSUMERS);
+            run.faults.add("evicted %.1f s later".formatted(seconds(Duration.ofNanos(System.nanoTime() - paused))));
+            run.awaitProgress(Math.min(run.progress() + 0.25, 0.9));
             zombie.resume();
             run.faults.add("SIGCONT at %.0f%%".formatted(run.progress() * 100));
             assertNoMismatch(run.finish());
@@ -89,20 +97,22 @@ class FaultSuiteIT {
     @Test
     void transactionTheBrokerTimedOutIsCommittedAgainOnANewProducer() throws Exception {
         try (FaultRun run = start("transaction timed out")) {
-            ServiceProcess service = run.startService("service", List.of("-Dwallet.output.transaction-timeout=PT2S"));
+            run.startService("service", List.of("-Dwallet.output.transaction-timeout=PT2S"));
             run.awaitProgress(0.3 + random.nextDouble() * 0.2);
-            service.pause();
-            run.faults.add("SIGSTOP at %.0f%%".formatted(run.progress() * 100));
-            // Past the 2 s transaction timeout, within the 10 s session: the partitions stay, the producers do not.
-            await().pollDelay(TIMED_OUT).atMost(TIMED_OUT.plusSeconds(5)).until(() -> true);
-            service.resume();
-            run.faults.add("SIGCONT %d s later, outputs again %.1f s after it".formatted(TIMED_OUT.toSeconds(),
-                    seconds(run.awaitOutputs())));
+            // A transaction is open at the broker from its first output to its commit, which is sent once the
+            // outputs are acknowledged: slowed down so, every transaction outlives its 2 s timeout, and the
+            // heartbeats still keep the 10 s session.
+            run.kafkaLine.delayRequests(SLOW_KAFKA);
+            long slowed = System.nanoTime();
+            run.faults.add("requests to Kafka %d s late from %.0f%%".formatted(SLOW_KAFKA.toSeconds(),
+                    run.progress() * 100));
+            await().atMost(ABORTED).pollInterval(Duration.ofMillis(200)).until(() -> run.broker.aborted() > 0);
+            run.kafkaLine.delayRequests(Duration.ZERO);
+            run.faults.add("on time again once the broker aborted a transaction, %.1f s later; outputs again %.1f s"
+                    .formatted(seconds(Duration.ofNanos(System.nanoTime() - slowed)), seconds(run.awaitOutputs())));
             Verdict verdict = run.finish();
-            // Each a transaction open when the process stopped, which the broker aborted meanwhile: how many
-            // depends on the moment of the stop (OutputTransactionsTest provokes one for certain).
-            System.out.printf("FAULT SUITE %s: %d commits failed and were retried%n", run.scenario,
-                    run.logLines("service", "Could not process a batch"));
+            assertThat(run.logLines("service", "Could not process a batch"))
+                    .as("commits that failed on the timed-out producer and were retried").isPositive();
             assertNoMismatch(verdict);
         }
     }

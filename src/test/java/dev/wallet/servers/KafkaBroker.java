@@ -29,10 +29,14 @@ public final class KafkaBroker {
     private final int port;
     private final Path directory;
     private final ServerProcess process;
+    /** The way to a second listener, whose metadata names the line: its clients reach the broker only through it. */
+    private final TcpProxy line;
+    private final int linePort = ServerProcess.freePort();
 
     KafkaBroker(Path jars, Path directory, int port) {
         this.port = port;
         this.directory = directory;
+        this.line = new TcpProxy(linePort);
         Path config = directory.resolve("server.properties");
         Path logConfig = directory.resolve("log4j2.properties");
         this.process = new ServerProcess("Kafka", jars,
@@ -51,6 +55,15 @@ public final class KafkaBroker {
 
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
+    }
+
+    /** For a client a test may cut off or slow down ({@link #line()}), not only at its first connection. */
+    public String bootstrapServersThroughLine() {
+        return "127.0.0.1:" + line.port();
+    }
+
+    public TcpProxy line() {
+        return line;
     }
 
     public void start() {
@@ -89,11 +102,12 @@ public final class KafkaBroker {
                 "process.roles=broker,controller",
                 "node.id=1",
                 "controller.quorum.bootstrap.servers=127.0.0.1:" + controllerPort,
-                "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
-                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+                "listeners=PLAINTEXT://127.0.0.1:" + port + ",LINE://127.0.0.1:" + linePort
+                        + ",CONTROLLER://127.0.0.1:" + controllerPort,
+                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port + ",LINE://127.0.0.1:" + line.port(),
                 "controller.listener.names=CONTROLLER",
                 "inter.broker.listener.name=PLAINTEXT",
-                "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+                "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,LINE:PLAINTEXT",
                 "log.dirs=" + directory.resolve("data"),
                 "num.partitions=" + PARTITIONS,
                 "auto.create.topics.enable=true",

@@ -72,6 +72,7 @@ public final class LocalServers implements AutoCloseable {
     public void close() {
         try {
             kafka.stop();
+            kafka.line().close();
         } finally {
             dynamo.stop();
         }

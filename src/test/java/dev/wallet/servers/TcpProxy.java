@@ -18,14 +18,14 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * A loopback TCP proxy the tests put between the service and a server, to cut the line (connections reset,
- * new ones refused) and heal it again, as an outage would; or, for the benchmark, to hold every request for a
- * while, as a remote server's network would.
+ * new ones refused) and heal it again, as an outage would; or to hold every request for a while, as a remote
+ * server's network would (the benchmark) or a slow one (a fault scenario).
  */
 public final class TcpProxy implements AutoCloseable {
 
     private final int port;
     private final int upstreamPort;
-    private final long requestDelayNanos;
+    private volatile long requestDelayNanos;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private volatile ServerSocket listener;
 
@@ -43,6 +43,11 @@ public final class TcpProxy implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** From now on, every byte sent to the server arrives {@code delay} late; those waiting go by the new delay. */
+    public void delayRequests(Duration delay) {
+        requestDelayNanos = delay.toNanos();
     }
 
     /** Accepts connections again. */
@@ -113,17 +118,17 @@ public final class TcpProxy implements AutoCloseable {
         }
         sockets.add(client);
         sockets.add(upstream);
-        pump(client, upstream, requestDelayNanos);
-        pump(upstream, client, 0);
+        pump(client, upstream, true);
+        pump(upstream, client, false);
     }
 
-    private void pump(Socket from, Socket to, long delayNanos) {
+    private void pump(Socket from, Socket to, boolean request) {
         Thread thread = new Thread(() -> {
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                if (delayNanos == 0) {
-                    in.transferTo(out);
+                if (request) {
+                    transferLate(in, out);
                 } else {
-                    transferLate(in, out, delayNanos);
+                    in.transferTo(out);
                 }
             } catch (IOException e) {
                 // Either side closed.
@@ -138,13 +143,13 @@ public final class TcpProxy implements AutoCloseable {
         thread.start();
     }
 
-    /** Reads on this thread, writes each chunk on another once it is {@code delayNanos} old: a delay, not a rate. */
-    private static void transferLate(InputStream in, OutputStream out, long delayNanos) throws IOException {
+    /** Reads on this thread, writes each chunk on another once it is the request delay old: a delay, not a rate. */
+    private void transferLate(InputStream in, OutputStream out) throws IOException {
         BlockingQueue<Chunk> chunks = new LinkedBlockingQueue<>();
         Thread writer = new Thread(() -> {
             try {
                 for (Chunk chunk = chunks.take(); chunk.bytes.length > 0; chunk = chunks.take()) {
-                    LockSupport.parkNanos(chunk.readAt + delayNanos - System.nanoTime());
+                    LockSupport.parkNanos(chunk.readAt + requestDelayNanos - System.nanoTime());
                     out.write(chunk.bytes);
                     out.flush();
                 }

@@ -1,0 +1,53 @@
+package dev.wallet.faults;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListTransactionsOptions;
+import org.apache.kafka.clients.admin.TransactionState;
+import org.apache.kafka.common.KafkaFuture;
+
+/**
+ * What the broker says about the service's consumer group and transactions: a scenario waits for the fault it
+ * injects to have happened there, instead of for a time it should take.
+ */
+final class BrokerView implements AutoCloseable {
+
+    private static final String GROUP = "wallet-event-service";
+
+    private final Admin admin;
+
+    BrokerView(String bootstrapServers) {
+        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+    }
+
+    /** The service's consumers in the group now. */
+    int members() {
+        return get(admin.describeConsumerGroups(List.of(GROUP)).describedGroups().get(GROUP)).members().size();
+    }
+
+    /** How many transactional.ids are aborting or aborted their last transaction. */
+    int aborted() {
+        return get(admin.listTransactions(new ListTransactionsOptions()
+                .filterStates(List.of(TransactionState.PREPARE_ABORT, TransactionState.COMPLETE_ABORT))).all()).size();
+    }
+
+    private static <T> T get(KafkaFuture<T> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    @Override
+    public void close() {
+        admin.close();
+    }
+}
