@@ -6,5 +6,7 @@ public enum RejectionReason {
     /** The record breaks the event contract, or a credit would overflow the 38 digits DynamoDB stores. */
     INVALID_EVENT,
     /** The eventId was already seen with a different userId, type or amount. */
-    EVENT_ID_CONFLICT
+    EVENT_ID_CONFLICT,
+    /** Its record was sent longer ago than eventIds are remembered: an earlier use can no longer be ruled out. */
+    EVENT_TOO_OLD
 }

@@ -5,10 +5,11 @@ import java.time.Instant;
 
 /**
  * A validated balance-update event, as the contract in the README defines it. {@code source} is where it was read,
- * {@code partition:offset} of the input topic ({@link #source(int, long)}), or null when that is not known.
+ * {@code partition:offset} of the input topic ({@link #source(int, long)}), and {@code sentAt} its record's
+ * timestamp; each null when not known.
  */
 public record WalletEvent(String eventId, String userId, EventType type, BigDecimal amount, Instant occurredAt,
-        String source) {
+        String source, Instant sentAt) {
 
     /** The longest eventId, in code points: a wallet item keeps the eventIds of its last write ({@code last_run}). */
     public static final int MAX_EVENT_ID_LENGTH = 128;
@@ -16,7 +17,7 @@ public record WalletEvent(String eventId, String userId, EventType type, BigDeci
     public static final int MAX_USER_ID_LENGTH = 256;
 
     public WalletEvent(String eventId, String userId, EventType type, BigDecimal amount, Instant occurredAt) {
-        this(eventId, userId, type, amount, occurredAt, null);
+        this(eventId, userId, type, amount, occurredAt, null, null);
     }
 
     /** The record it was read from: another record with the same eventId is a producer's retry. */
@@ -25,7 +26,11 @@ public record WalletEvent(String eventId, String userId, EventType type, BigDeci
     }
 
     public WalletEvent from(String recordSource) {
-        return new WalletEvent(eventId, userId, type, amount, occurredAt, recordSource);
+        return new WalletEvent(eventId, userId, type, amount, occurredAt, recordSource, sentAt);
+    }
+
+    public WalletEvent sent(Instant recordTimestamp) {
+        return new WalletEvent(eventId, userId, type, amount, occurredAt, source, recordTimestamp);
     }
 
     /** Whether {@code other} is this event read from another record; unknown sources are taken as the same. */

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,7 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -30,6 +32,7 @@ import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
 
+import dev.wallet.messaging.Channels;
 import dev.wallet.servers.LocalServersResource;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -93,6 +96,21 @@ class WalletServiceTest extends ServiceTest {
         assertThat(rejection.get("reason").asText()).isEqualTo("INSUFFICIENT_FUNDS");
         assertThat(new BigDecimal(rejection.get("balance").asText())).isEqualByComparingTo("0");
         assertThat(client.walletItem(user)).isEmpty();
+    }
+
+    @Test
+    void eventSentLongerAgoThanEventIdsAreRememberedIsRejectedAsTooOld() {
+        String credit = id();
+        // A record keeps the timestamp its producer gave it: this one says eight days, past the retention of P7D.
+        long eightDaysAgo = Instant.now().minus(Duration.ofDays(8)).toEpochMilli();
+        client.send(new ProducerRecord<>(Channels.EVENTS, null, eightDaysAgo, user,
+                WalletTestClient.event(credit, user, "CREDIT", "5").getBytes(StandardCharsets.UTF_8)));
+        client.send(id(), user, "CREDIT", "1");
+
+        JsonNode rejection = awaitRejections(credit, 1).get(0);
+        assertThat(rejection.get("reason").asText()).isEqualTo("EVENT_TOO_OLD");
+        assertThat(rejection.get("detail").asText()).contains("wallet.idempotency.retention");
+        assertWallet("1", 1);
     }
 
     @Test

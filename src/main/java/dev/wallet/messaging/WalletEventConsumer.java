@@ -1,6 +1,7 @@
 package dev.wallet.messaging;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -261,7 +262,8 @@ public class WalletEventConsumer {
             ConsumerRecord<String, byte[]> record = sources.get(i);
             try {
                 events.add(parser.parse(record.key(), record.value())
-                        .from(WalletEvent.source(record.partition(), record.offset())));
+                        .from(WalletEvent.source(record.partition(), record.offset()))
+                        .sent(Instant.ofEpochMilli(record.timestamp())));
                 positions.add(i);
             } catch (InvalidEventException e) {
                 outcomes[i] = new Outcome.Rejected(e.eventId(), e.userId(), RejectionReason.INVALID_EVENT,

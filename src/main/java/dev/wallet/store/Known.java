@@ -100,7 +100,7 @@ sealed interface Known {
 
         /** The event this write decided; its occurredAt is not kept, and no record holds it. */
         WalletEvent original(String eventId) {
-            return new WalletEvent(eventId, userId, entry.type(), entry.amount(), null, entry.source());
+            return new WalletEvent(eventId, userId, entry.type(), entry.amount(), null, entry.source(), null);
         }
     }
 

@@ -21,14 +21,17 @@ import dev.wallet.WalletEvent;
 record Run(Wallet before, List<WalletEvent> events, List<Outcome> outcomes, BigDecimal balance, long version,
         Instant at) {
 
-    static Run decide(Wallet wallet, List<WalletEvent> events, Instant at) {
+    /** {@code oldestSent}: an event whose record was sent before it may have been applied, its record since expired. */
+    static Run decide(Wallet wallet, List<WalletEvent> events, Instant at, Instant oldestSent) {
         List<Outcome> outcomes = new ArrayList<>(events.size());
         BigDecimal balance = wallet.balance();
         long version = wallet.version();
         for (WalletEvent event : events) {
             // As DynamoDB keeps numbers: an outcome published again from the records reads as the first time.
             BigDecimal after = Amounts.normalized(balance.add(event.delta()));
-            if (event.type() == EventType.DEBIT && after.signum() < 0) {
+            if (event.sentAt() != null && event.sentAt().isBefore(oldestSent)) {
+                outcomes.add(rejected(event, RejectionReason.EVENT_TOO_OLD, balance));
+            } else if (event.type() == EventType.DEBIT && after.signum() < 0) {
                 outcomes.add(rejected(event, RejectionReason.INSUFFICIENT_FUNDS, balance));
             } else if (!Amounts.fitsInDynamoDb(after)) {
                 outcomes.add(rejected(event, RejectionReason.INVALID_EVENT, balance));
@@ -70,6 +73,10 @@ record Run(Wallet before, List<WalletEvent> events, List<Outcome> outcomes, BigD
     private static String detail(WalletEvent event, RejectionReason reason) {
         if (reason == RejectionReason.INSUFFICIENT_FUNDS) {
             return "debit of " + event.amount().toPlainString() + " exceeds the balance";
+        }
+        if (reason == RejectionReason.EVENT_TOO_OLD) {
+            return "sent longer ago than eventIds are remembered (wallet.idempotency.retention): it may have been"
+                    + " applied already";
         }
         // A debit too, from a balance of 37 whole digits: its fraction digits make the balance longer.
         return event.type().name().toLowerCase(Locale.ROOT) + " would take the balance beyond " + Amounts.MAX_DIGITS

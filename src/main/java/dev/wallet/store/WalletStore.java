@@ -55,6 +55,12 @@ import dev.wallet.config.WalletConfig;
 @ApplicationScoped
 public class WalletStore {
 
+    /**
+     * How far a producer's clock may run ahead of this one: an event is judged by its record's timestamp, its record
+     * expires by the time it was processed.
+     */
+    private static final Duration CLOCK_SKEW = Duration.ofHours(1);
+
     private final WalletReads reads;
     private final WalletWrites writes;
     private final StoreWorkers workers;
@@ -69,6 +75,10 @@ public class WalletStore {
         this.workers = workers;
         this.cache = cache;
         this.retention = config.idempotency().retention();
+        if (retention.compareTo(Duration.ofDays(1)) < 0) {
+            // Events are refused once sent longer ago than the retention less CLOCK_SKEW: far longer than it.
+            throw new IllegalArgumentException("wallet.idempotency.retention must be at least P1D: " + retention);
+        }
     }
 
     /**
@@ -185,7 +195,7 @@ public class WalletStore {
                 fresh.add(event);
             }
         }
-        Run run = Run.decide(wallet, fresh, now);
+        Run run = Run.decide(wallet, fresh, now, now.minus(retention).plus(CLOCK_SKEW));
         if (!run.changesWallet() && !fresh.isEmpty() && !reads.stillAt(userId, wallet.version())) {
             return new Attempt(userId, events, known, run, true);
         }

@@ -181,6 +181,33 @@ class WalletStoreTest {
         }
 
         @Test
+        void eventSentLongerAgoThanItsIdIsRememberedIsRejectedNotApplied() {
+            // The default retention, P7D, less the hour of clock skew allowed, passed a minute ago.
+            Instant tooOld = Instant.now().minus(Duration.ofDays(7)).plus(Duration.ofMinutes(59));
+            WalletEvent credit = credit("10").from(WalletEvent.source(0, 3)).sent(tooOld);
+
+            assertThat(applied(store, List.of(credit, credit("2").sent(tooOld.plus(Duration.ofMinutes(2))))))
+                    .satisfiesExactly(
+                            first -> assertThat(first).isInstanceOfSatisfying(Outcome.Rejected.class,
+                                    rejected -> assertThat(rejected.reason()).isEqualTo(RejectionReason.EVENT_TOO_OLD)),
+                            second -> assertThat(second).isInstanceOf(Outcome.Applied.class));
+            assertWallet("2", 1);
+            assertThat(applied(store, List.of(credit))).singleElement().isInstanceOfSatisfying(
+                    Outcome.Rejected.class, again -> assertThat(again.reason()).isEqualTo(RejectionReason.EVENT_TOO_OLD));
+        }
+
+        @Test
+        void eventStillRememberedGetsItsFirstOutcomeHoweverLongAgoItWasSent() {
+            WalletEvent credit = credit("10").from(WalletEvent.source(0, 5));
+            Outcome first = applied(store, List.of(credit)).get(0);
+
+            WalletEvent redelivered = credit.sent(Instant.now().minus(Duration.ofDays(30)));
+            assertThat(applied(store, List.of(redelivered))).singleElement().usingRecursiveComparison()
+                    .ignoringFields("event.sentAt").isEqualTo(first);
+            assertWallet("10", 1);
+        }
+
+        @Test
         void conflictInAnotherRecordIsStillRejected() {
             WalletEvent credit = credit("5").from(WalletEvent.source(0, 1));
             applied(store, List.of(credit));
@@ -576,7 +603,7 @@ class WalletStoreTest {
             for (int idLength : idLengths) {
                 WalletEvent event = new WalletEvent("e".repeat(idLength), user, EventType.CREDIT, new BigDecimal("12.5"),
                         Instant.now());
-                Wallet after = Run.decide(before, List.of(event), Instant.now()).after();
+                Wallet after = Run.decide(before, List.of(event), Instant.now(), Instant.MIN).after();
                 Map<String, AttributeValue> item = WalletItems.walletItem(user, after);
 
                 double reported = dynamo.updateItem(requests.write(before.version(), item).toBuilder()
@@ -625,9 +652,9 @@ class WalletStoreTest {
             String source = WalletEvent.source(Integer.MAX_VALUE, Long.MAX_VALUE - i);
             events.add(i == 0
                     ? new WalletEvent(eventId, userId, EventType.CREDIT,
-                            new BigDecimal("99999999999999999999999999999999999.99"), Instant.now(), source)
+                            new BigDecimal("99999999999999999999999999999999999.99"), Instant.now(), source, null)
                     : new WalletEvent(eventId, userId, EventType.DEBIT,
-                            new BigDecimal("999999999999999999999999999999999999.99"), Instant.now(), source));
+                            new BigDecimal("999999999999999999999999999999999999.99"), Instant.now(), source, null));
         }
         return events;
     }
