@@ -9,10 +9,17 @@ import java.time.Instant;
  */
 public sealed interface Outcome {
 
+    String eventId();
+
     String userId();
 
     /** The event changed the wallet: {@code version} counts the events applied to it so far. */
     record Applied(WalletEvent event, BigDecimal balance, long version, Instant appliedAt) implements Outcome {
+        @Override
+        public String eventId() {
+            return event.eventId();
+        }
+
         @Override
         public String userId() {
             return event.userId();

@@ -30,7 +30,7 @@ final class OutcomeLog {
             Outcome outcome = outcomes.get(i);
             ConsumerRecord<String, byte[]> source = sources.get(i);
             // An invalid record may have neither.
-            putIfKnown("eventId", eventId(outcome));
+            putIfKnown("eventId", outcome.eventId());
             putIfKnown("userId", outcome.userId());
             MDC.put("partition", source.partition());
             MDC.put("offset", source.offset());
@@ -50,13 +50,5 @@ final class OutcomeLog {
         if (value != null) {
             MDC.put(key, value);
         }
-    }
-
-    private static String eventId(Outcome outcome) {
-        if (outcome instanceof Outcome.Applied applied) {
-            return applied.event().eventId();
-        }
-        return outcome instanceof Outcome.Rejected rejected ? rejected.eventId()
-                : ((Outcome.Duplicate) outcome).eventId();
     }
 }

@@ -34,8 +34,8 @@ import io.smallrye.reactive.messaging.kafka.KafkaConsumer;
  * offsets, so its records come again.
  *
  * <h2>Why not SmallRye's KafkaTransactions</h2>
- * It commits the offsets of a message at a time and reuses a producer the broker timed out (4.34); here batches
- * run two at a time per consumer and must commit in order. Docs: docs/design.md.
+ * It commits the offsets of a message at a time and, in SmallRye Reactive Messaging 4.34, reuses a producer the
+ * broker timed out; here several batches of a consumer run at once and must commit in order. Docs: docs/design.md.
  */
 final class OutputTransactions implements AutoCloseable {
 

@@ -15,8 +15,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * Not ready while any batch is stuck, one that cannot be processed (DynamoDB or Kafka unreachable): it is being
- * retried. Tracked per batch, so that progress on another batch, even of the same partitions, does not hide it.
+ * Not ready while any batch is stuck, one that cannot be processed: retried while DynamoDB or Kafka is unreachable,
+ * or stopped for good by a bug. Tracked per batch, so that progress on another batch, even of the same partitions,
+ * does not hide it. Its two metrics feed the alerts too.
  */
 @Readiness
 @ApplicationScoped

@@ -21,8 +21,8 @@ import dev.wallet.WalletEvent;
  *
  * <p>
  * One string rather than a map of entries beside an {@code at} attribute: DynamoDB parses, validates and sizes
- * every attribute value of a request, nested ones included, and DynamoDB Local took about 20 % more conditional
- * updates per second this way. The eventId comes last and counted because producers choose it: it may hold
+ * every attribute value of a request, nested ones included (docs/benchmarks.md#what-made-the-difference). The eventId comes
+ * last and counted because producers choose it: it may hold
  * spaces, colons or line breaks.
  */
 final class LastRunText {
@@ -69,7 +69,7 @@ final class LastRunText {
                     start = space + 1;
                 }
                 String source = null;
-                // Lines written before sources were kept have none.
+                // None when the event came from no input record (built by the caller, as in tests).
                 if (text.charAt(start) == '@') {
                     int space = text.indexOf(' ', start);
                     source = text.substring(start + 1, space);

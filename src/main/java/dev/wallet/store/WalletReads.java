@@ -104,19 +104,15 @@ class WalletReads {
         List<Callable<BatchGetItemResponse>> reads = new ArrayList<>();
         List<String> users = List.copyOf(userIds);
         List<String> ids = List.copyOf(eventIds);
-        for (int start = 0; start < users.size(); start += WalletRequests.MAX_READ_KEYS) {
-            BatchGetItemRequest request = requests.read(chunk(users, start), List.of());
+        for (List<String> chunk : WalletRequests.chunks(users, WalletRequests.MAX_READ_KEYS)) {
+            BatchGetItemRequest request = requests.read(chunk, List.of());
             reads.add(() -> readAll(request));
         }
-        for (int start = 0; start < ids.size(); start += WalletRequests.MAX_READ_KEYS) {
-            BatchGetItemRequest request = requests.read(List.of(), chunk(ids, start));
+        for (List<String> chunk : WalletRequests.chunks(ids, WalletRequests.MAX_READ_KEYS)) {
+            BatchGetItemRequest request = requests.read(List.of(), chunk);
             reads.add(() -> readAll(request));
         }
         return reads;
-    }
-
-    private static List<String> chunk(List<String> keys, int start) {
-        return keys.subList(start, Math.min(keys.size(), start + WalletRequests.MAX_READ_KEYS));
     }
 
     /** The wallets read: a missing wallet is empty. */

@@ -1,5 +1,6 @@
 package dev.wallet.store;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -48,6 +49,15 @@ public class WalletRequests {
     static final int MAX_WRITE_ITEMS = 25;
     /** DynamoDB's limit per BatchExecuteStatement. */
     static final int MAX_STATEMENTS = 25;
+
+    /** {@code items} cut, in order, into lists of at most {@code size}: as many as one batch request takes. */
+    static <T> List<List<T>> chunks(List<T> items, int size) {
+        List<List<T>> chunks = new ArrayList<>();
+        for (int start = 0; start < items.size(); start += size) {
+            chunks.add(items.subList(start, Math.min(items.size(), start + size)));
+        }
+        return chunks;
+    }
 
     private static final Map<String, String> WALLET_NAMES = Map.of("#balance", BALANCE, "#version", VERSION,
             "#run", LAST_RUN);

@@ -14,7 +14,7 @@ import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
 
 import dev.wallet.config.WalletConfig;
 
-/** Creates the wallet and events tables when they are missing, as the classic DynamoDB wallet example does. */
+/** Creates the wallet and events tables when they are missing, so that a new deployment needs no setup step. */
 @ApplicationScoped
 public class WalletTables {
 

@@ -58,8 +58,7 @@ class WalletWrites {
         List<Write> writes = runs.entrySet().stream()
                 .map(entry -> Write.of(entry.getKey(), entry.getValue())).toList();
         List<Callable<Set<String>>> chunks = new ArrayList<>();
-        for (int start = 0; start < writes.size(); start += WalletRequests.MAX_STATEMENTS) {
-            List<Write> chunk = writes.subList(start, Math.min(writes.size(), start + WalletRequests.MAX_STATEMENTS));
+        for (List<Write> chunk : WalletRequests.chunks(writes, WalletRequests.MAX_STATEMENTS)) {
             chunks.add(() -> writeChunk(chunk));
         }
         Set<String> moved = new HashSet<>();
@@ -84,9 +83,8 @@ class WalletWrites {
     /** Writes the records, every chunk in flight at once; completes once all are written. */
     CompletableFuture<Void> records(List<Map<String, AttributeValue>> records) {
         List<Callable<Void>> chunks = new ArrayList<>();
-        for (int start = 0; start < records.size(); start += WalletRequests.MAX_WRITE_ITEMS) {
-            BatchWriteItemRequest request = requests.record(
-                    records.subList(start, Math.min(records.size(), start + WalletRequests.MAX_WRITE_ITEMS)));
+        for (List<Map<String, AttributeValue>> chunk : WalletRequests.chunks(records, WalletRequests.MAX_WRITE_ITEMS)) {
+            BatchWriteItemRequest request = requests.record(chunk);
             chunks.add(() -> recordAll(request));
         }
         return workers.start(chunks);
@@ -94,10 +92,7 @@ class WalletWrites {
 
     /** Writes the records one chunk after the other, on the calling thread. */
     void recordsHere(List<Map<String, AttributeValue>> records) {
-        for (int start = 0; start < records.size(); start += WalletRequests.MAX_WRITE_ITEMS) {
-            recordAll(requests.record(
-                    records.subList(start, Math.min(records.size(), start + WalletRequests.MAX_WRITE_ITEMS))));
-        }
+        WalletRequests.chunks(records, WalletRequests.MAX_WRITE_ITEMS).forEach(chunk -> recordAll(requests.record(chunk)));
     }
 
     private Void recordAll(BatchWriteItemRequest request) {
