@@ -102,11 +102,12 @@ class FaultSuiteIT {
             // A transaction is open at the broker from its first output to its commit, which is sent once the
             // outputs are acknowledged: slowed down so, every transaction outlives its 2 s timeout, and the
             // heartbeats still keep the 10 s session.
+            int abortedBefore = run.broker.aborted();
             run.kafkaLine.delayRequests(SLOW_KAFKA);
             long slowed = System.nanoTime();
             run.faults.add("requests to Kafka %d s late from %.0f%%".formatted(SLOW_KAFKA.toSeconds(),
                     run.progress() * 100));
-            await().atMost(ABORTED).pollInterval(Duration.ofMillis(200)).until(() -> run.broker.aborted() > 0);
+            await().atMost(ABORTED).pollInterval(Duration.ofMillis(200)).until(() -> run.broker.aborted() > abortedBefore);
             run.kafkaLine.delayRequests(Duration.ZERO);
             run.faults.add("on time again once the broker aborted a transaction, %.1f s later; outputs again %.1f s"
                     .formatted(seconds(Duration.ofNanos(System.nanoTime() - slowed)), seconds(run.awaitOutputs())));

@@ -23,6 +23,8 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class TcpProxy implements AutoCloseable {
 
+    private static final long SLICE_NANOS = Duration.ofMillis(10).toNanos();
+
     private final int port;
     private final int upstreamPort;
     private volatile long requestDelayNanos;
@@ -149,7 +151,10 @@ public final class TcpProxy implements AutoCloseable {
         Thread writer = new Thread(() -> {
             try {
                 for (Chunk chunk = chunks.take(); chunk.bytes.length > 0; chunk = chunks.take()) {
-                    LockSupport.parkNanos(chunk.readAt + requestDelayNanos - System.nanoTime());
+                    // In slices, so that a chunk already waiting goes by a delay changed meanwhile.
+                    for (long wait = dueIn(chunk); wait > 0; wait = dueIn(chunk)) {
+                        LockSupport.parkNanos(Math.min(wait, SLICE_NANOS));
+                    }
                     out.write(chunk.bytes);
                     out.flush();
                 }
@@ -166,7 +171,17 @@ public final class TcpProxy implements AutoCloseable {
             }
         } finally {
             chunks.add(new Chunk(new byte[0], System.nanoTime()));
+            // The caller closes both sockets next: what is still to be written must be written first.
+            try {
+                writer.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
+    }
+
+    private long dueIn(Chunk chunk) {
+        return chunk.readAt + requestDelayNanos - System.nanoTime();
     }
 
     private record Chunk(byte[] bytes, long readAt) {
