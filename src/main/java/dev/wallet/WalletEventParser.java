@@ -70,6 +70,10 @@ public class WalletEventParser {
         if (!key.equals(userId)) {
             throw fields.invalid("record key must equal userId, so that one user's events share a partition");
         }
+        // What the key's bytes decode to where they are not UTF-8: two keys, in two partitions, could be one user.
+        if (key.indexOf('\uFFFD') >= 0) {
+            throw fields.invalid("record key must be UTF-8 text without U+FFFD");
+        }
         return new WalletEvent(eventId, userId, fields.type(), fields.amount(maxScale), fields.occurredAt());
     }
 

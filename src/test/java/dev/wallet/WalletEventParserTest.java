@@ -123,6 +123,15 @@ class WalletEventParserTest {
     }
 
     @Test
+    void keyThatIsNotUtf8IsRefusedEvenWhenTheUserIdSaysTheSame() {
+        // Kafka's StringDeserializer decodes the bytes 0xFF and 0xFE alike, to U+FFFD.
+        String decoded = new String(new byte[] { 'u', (byte) 0xFF }, StandardCharsets.UTF_8);
+        String json = "{\"eventId\":\"e\",\"userId\":\"u\\ufffd\",\"type\":\"CREDIT\",\"amount\":\"1\"}";
+
+        assertThatThrownBy(() -> parse(decoded, json)).hasMessageContaining("UTF-8");
+    }
+
+    @Test
     void idsOverTheirLimitsAreRefused() {
         String json = "{\"eventId\":\"%s\",\"userId\":\"%s\",\"type\":\"CREDIT\",\"amount\":\"1\"}";
 
