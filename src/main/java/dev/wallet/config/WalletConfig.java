@@ -86,7 +86,11 @@ public interface WalletConfig {
     }
 
     interface Idempotency {
-        /** How long an eventId is remembered (DynamoDB TTL; DynamoDB deletes expired items lazily, never earlier). */
+        /**
+         * How long an eventId is remembered from its last record's use (DynamoDB TTL; DynamoDB deletes expired items
+         * lazily, never earlier). A new eventId in a record sent longer ago, less an hour of clock skew, is refused
+         * ({@code EVENT_TOO_OLD}): it may have been applied before. At least P1D.
+         */
         @WithDefault("P7D")
         Duration retention();
     }

@@ -110,6 +110,11 @@ public class WalletEventConsumer {
             // batch dropped for its old generation would never come again: its outcomes would be lost.
             throw new IllegalArgumentException(ASSIGNORS + " must not be cooperative: " + assignors.get());
         }
+        if (config.idempotency().retention().compareTo(WalletStore.MIN_RETENTION) < 0) {
+            // Events sent longer ago than the retention, less an hour of clock skew, are refused: all of them.
+            throw new IllegalArgumentException("wallet.idempotency.retention must be at least "
+                    + WalletStore.MIN_RETENTION + ": " + config.idempotency().retention());
+        }
         int maxEvents = WalletStore.maxEventsPerUser(config.amount().maxScale());
         if (maxRecords > maxEvents) {
             // A batch of one user's events beyond it would be refused by DynamoDB and retried forever.
@@ -263,7 +268,7 @@ public class WalletEventConsumer {
             try {
                 events.add(parser.parse(record.key(), record.value())
                         .from(WalletEvent.source(record.partition(), record.offset()))
-                        .sent(Instant.ofEpochMilli(record.timestamp())));
+                        .sent(record.timestamp() < 0 ? null : Instant.ofEpochMilli(record.timestamp())));
                 positions.add(i);
             } catch (InvalidEventException e) {
                 outcomes[i] = new Outcome.Rejected(e.eventId(), e.userId(), RejectionReason.INVALID_EVENT,

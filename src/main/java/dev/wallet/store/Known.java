@@ -45,8 +45,18 @@ sealed interface Known {
             if (!event.sameRequestAs(userId, type, amount)) {
                 return conflict(event, userId, type, amount);
             }
+            return again(event, source(), first(event));
+        }
+
+        /** The input record of the first use, when known. */
+        String source() {
             AttributeValue source = record.get(WalletItems.SOURCE);
-            return again(event, source == null ? null : source.s(), first(event));
+            return source == null ? null : source.s();
+        }
+
+        boolean expiresBefore(Instant time) {
+            AttributeValue expiresAt = record.get(WalletItems.EXPIRES_AT);
+            return expiresAt == null || Long.parseLong(expiresAt.n()) < time.getEpochSecond();
         }
 
         private Outcome first(WalletEvent event) {

@@ -65,6 +65,13 @@ final class WalletItems {
         return item != null && item.containsKey(VERSION) ? Long.parseLong(item.get(VERSION).n()) : 0;
     }
 
+    /** The same record, remembered until {@code expiresAt}. */
+    static Map<String, AttributeValue> expiring(Map<String, AttributeValue> record, Instant expiresAt) {
+        Map<String, AttributeValue> renewed = new HashMap<>(record);
+        renewed.put(EXPIRES_AT, n(expiresAt.getEpochSecond()));
+        return renewed;
+    }
+
     /** The events-table record of an event's outcome. */
     static Map<String, AttributeValue> record(WalletEvent event, Outcome outcome, Instant expiresAt) {
         Map<String, AttributeValue> record = new HashMap<>();

@@ -60,6 +60,8 @@ public class WalletStore {
      * expires by the time it was processed.
      */
     private static final Duration CLOCK_SKEW = Duration.ofHours(1);
+    /** The shortest eventId retention: events are refused once sent longer ago than it less {@link #CLOCK_SKEW}. */
+    public static final Duration MIN_RETENTION = Duration.ofDays(1);
 
     private final WalletReads reads;
     private final WalletWrites writes;
@@ -75,10 +77,6 @@ public class WalletStore {
         this.workers = workers;
         this.cache = cache;
         this.retention = config.idempotency().retention();
-        if (retention.compareTo(Duration.ofDays(1)) < 0) {
-            // Events are refused once sent longer ago than the retention less CLOCK_SKEW: far longer than it.
-            throw new IllegalArgumentException("wallet.idempotency.retention must be at least P1D: " + retention);
-        }
     }
 
     /**
@@ -112,7 +110,7 @@ public class WalletStore {
         Set<String> moved = writes.writeAll(runsToWrite(attempts));
         Map<String, Known> known = settle(attempts, moved, now);
         List<Outcome> outcomes = events.stream().map(event -> known.get(event.eventId()).outcomeOf(event)).toList();
-        return record(batch, known, outcomes, now, whileRecording);
+        return record(events, batch, known, outcomes, now, whileRecording);
     }
 
     /** Each user's events decided on the snapshot, in parallel across users. */
@@ -147,8 +145,8 @@ public class WalletStore {
      * matter to a later delivery of these events: until they are written, it decides them as they were decided here
      * (see the class's comment).
      */
-    private Recording record(Batch batch, Map<String, Known> known, List<Outcome> outcomes, Instant now,
-            Consumer<List<Outcome>> whileRecording) {
+    private Recording record(List<WalletEvent> events, Batch batch, Map<String, Known> known, List<Outcome> outcomes,
+            Instant now, Consumer<List<Outcome>> whileRecording) {
         Instant expiresAt = now.plus(retention);
         Map<String, Map<String, AttributeValue>> records = new LinkedHashMap<>();
         for (WalletEvent first : batch.firsts().values()) {
@@ -156,6 +154,14 @@ public class WalletStore {
             if (how.unrecorded(first)) {
                 WalletEvent use = how.firstUse(first);
                 records.put(first.eventId(), WalletItems.record(use, how.outcomeOf(use), expiresAt));
+            }
+        }
+        for (WalletEvent event : events) {
+            // Another record of a recorded eventId (a retry, a conflict) may come again as long as Kafka keeps it:
+            // the eventId is remembered for the retention from now on, or a replay of it would find nothing.
+            if (known.get(event.eventId()) instanceof Known.Recorded recorded && !records.containsKey(event.eventId())
+                    && event.fromAnotherRecordThan(recorded.source()) && recorded.expiresBefore(expiresAt)) {
+                records.put(event.eventId(), WalletItems.expiring(recorded.record(), expiresAt));
             }
         }
         if (records.isEmpty()) {

@@ -59,6 +59,15 @@ class WalletEventConsumerTest {
     }
 
     @Test
+    void eventIdRetentionShorterThanADayFailsTheStart() {
+        assertThatCode(() -> new WalletEventConsumer(null, null, null, null, null, null, null, Map.of(), "group", 500,
+                EAGER, config(Map.of("wallet.idempotency.retention", "P1D")))).doesNotThrowAnyException();
+        assertThatThrownBy(() -> new WalletEventConsumer(null, null, null, null, null, null, null, Map.of(), "group",
+                500, EAGER, config(Map.of("wallet.idempotency.retention", "PT23H"))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("wallet.idempotency.retention");
+    }
+
+    @Test
     void cooperativeRebalancesFailTheStart() {
         // Kafka's default list: the consumer rebalances eagerly until RangeAssignor is gone from every member.
         Optional<List<String>> both = Optional.of(List.of(RangeAssignor.class.getName(),

@@ -208,6 +208,23 @@ class WalletStoreTest {
         }
 
         @Test
+        void retryOrConflictInAnotherRecordKeepsItsEventIdRememberedForTheRetentionFromThen() {
+            WalletEvent credit = credit("10").from(WalletEvent.source(0, 20));
+            applied(store, List.of(credit));
+            long renewed = Instant.now().plus(Duration.ofDays(7)).minusSeconds(60).getEpochSecond();
+
+            expireTomorrow(credit);
+            applied(store, List.of(credit.from(WalletEvent.source(0, 21))));
+            assertThat(Long.parseLong(record(credit).get("expires_at").n())).as("after a retry").isGreaterThan(renewed);
+
+            expireTomorrow(credit);
+            applied(store, List.of(reusedForAnotherAmount(credit).from(WalletEvent.source(0, 22))));
+            assertThat(Long.parseLong(record(credit).get("expires_at").n())).as("after a conflict").isGreaterThan(renewed);
+            assertThat(record(credit).get("source").s()).isEqualTo("0:20");
+            assertWallet("10", 1);
+        }
+
+        @Test
         void conflictInAnotherRecordIsStillRejected() {
             WalletEvent credit = credit("5").from(WalletEvent.source(0, 1));
             applied(store, List.of(credit));
@@ -819,6 +836,14 @@ class WalletStoreTest {
 
     private static Map<String, AttributeValue> record(WalletEvent event) {
         return Stores.record(dynamo, event);
+    }
+
+    /** As if the event was first used six days ago. */
+    private static void expireTomorrow(WalletEvent event) {
+        dynamo.updateItem(r -> r.tableName("wallet-events-processed")
+                .key(Map.of("event_id", AttributeValue.fromS(event.eventId())))
+                .updateExpression("SET expires_at = :at").expressionAttributeValues(Map.of(":at",
+                        AttributeValue.fromN(Long.toString(Instant.now().plus(Duration.ofDays(1)).getEpochSecond())))));
     }
 
     private static void deleteRecord(WalletEvent event) {
