@@ -2,13 +2,11 @@ package dev.wallet.faults;
 
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListTransactionsOptions;
 import org.apache.kafka.clients.admin.TransactionState;
-import org.apache.kafka.common.KafkaFuture;
 
 /**
  * What the broker says about the service's consumer group and transactions: a scenario waits for the fault it
@@ -26,24 +24,13 @@ final class BrokerView implements AutoCloseable {
 
     /** The service's consumers in the group now. */
     int members() {
-        return get(admin.describeConsumerGroups(List.of(GROUP)).describedGroups().get(GROUP)).members().size();
+        return FaultRun.get(admin.describeConsumerGroups(List.of(GROUP)).describedGroups().get(GROUP)).members().size();
     }
 
     /** How many transactional.ids are aborting or aborted their last transaction. */
     int aborted() {
-        return get(admin.listTransactions(new ListTransactionsOptions()
+        return FaultRun.get(admin.listTransactions(new ListTransactionsOptions()
                 .filterStates(List.of(TransactionState.PREPARE_ABORT, TransactionState.COMPLETE_ABORT))).all()).size();
-    }
-
-    private static <T> T get(KafkaFuture<T> future) {
-        try {
-            return future.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        }
     }
 
     @Override

@@ -198,7 +198,8 @@ final class FaultRun implements AutoCloseable {
         }
     }
 
-    private static RecordMetadata get(Future<RecordMetadata> future) {
+    /** A producer's or an admin client's answer, or its failure as unchecked. */
+    static <T> T get(Future<T> future) {
         try {
             return future.get();
         } catch (InterruptedException e) {
