@@ -2,7 +2,8 @@ package dev.wallet.messaging;
 
 /**
  * The input channel's name, and the output topics' default names (wallet.output.*), shared by the code, the
- * configuration's defaults and the tests. The outputs are published by {@link OutputTransactions}, not through channels.
+ * configuration's defaults and the tests. The outputs are published by {@link OutputTransactions}, not through
+ * channels.
  */
 public final class Channels {
 

@@ -21,9 +21,8 @@ import dev.wallet.WalletEvent;
  *
  * <p>
  * One string rather than a map of entries beside an {@code at} attribute: DynamoDB parses, validates and sizes
- * every attribute value of a request, nested ones included (docs/benchmarks.md#what-made-the-difference). The eventId comes
- * last and counted because producers choose it: it may hold
- * spaces, colons or line breaks.
+ * every attribute value of a request, nested ones included (docs/benchmarks.md#what-made-the-difference). The
+ * eventId comes last and counted because producers choose it: it may hold spaces, colons or line breaks.
  */
 final class LastRunText {
 

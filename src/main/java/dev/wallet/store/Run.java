@@ -21,7 +21,7 @@ import dev.wallet.WalletEvent;
 record Run(Wallet before, List<WalletEvent> events, List<Outcome> outcomes, BigDecimal balance, long version,
         Instant at) {
 
-    /** {@code oldestSent}: an event whose record was sent before it may have been applied, its record since expired. */
+    /** {@code oldestSent}: an event sent before it may have been applied, its record expired since. */
     static Run decide(Wallet wallet, List<WalletEvent> events, Instant at, Instant oldestSent) {
         List<Outcome> outcomes = new ArrayList<>(events.size());
         BigDecimal balance = wallet.balance();
