@@ -33,6 +33,7 @@ import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
 
 import dev.wallet.messaging.Channels;
+import dev.wallet.servers.DynamoDbLocal;
 import dev.wallet.servers.LocalServersResource;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -120,9 +121,12 @@ class WalletServiceTest extends ServiceTest {
         client.send(credit, user, "CREDIT", "5");
         client.send(id(), user, "CREDIT", "1");
 
-        List<JsonNode> balances = awaitBalances(2);
-        assertThat(balances).extracting(b -> b.get("version").asLong()).containsExactly(1L, 2L);
-        assertThat(balances).extracting(b -> b.get("balance").asText()).containsExactly("5", "6");
+        awaitBalances(2);
+        // The last credit comes after the retry in the partition: once its balance is out, so is anything of the retry.
+        client.awaitCaughtUp();
+        assertThat(client.balancesOf(user)).extracting(b -> b.get("version").asLong()).containsExactly(1L, 2L);
+        assertThat(client.balancesOf(user)).extracting(b -> b.get("balance").asText()).containsExactly("5", "6");
+        assertThat(client.rejectionsOf(credit)).isEmpty();
         assertWallet("6", 2);
     }
 
@@ -134,8 +138,10 @@ class WalletServiceTest extends ServiceTest {
         client.send(debit, user, "DEBIT", "5");
         client.send(id(), user, "CREDIT", "1");
 
+        awaitBalances(2);
         // The last credit comes after the retry in the partition: once its balance is out, so is anything of the retry.
-        assertThat(awaitBalances(2)).extracting(b -> b.get("balance").asText()).containsExactly("10", "11");
+        client.awaitCaughtUp();
+        assertThat(client.balancesOf(user)).extracting(b -> b.get("balance").asText()).containsExactly("10", "11");
         assertThat(client.rejectionsOf(debit)).singleElement().satisfies(rejection -> {
             assertThat(rejection.get("reason").asText()).isEqualTo("INSUFFICIENT_FUNDS");
             assertThat(rejection.get("balance").asText()).isEqualTo("0");
@@ -280,14 +286,14 @@ class WalletServiceTest extends ServiceTest {
     }
 
     @Test
-    void tablesAreCreatedOnDemand() {
-        TableDescription wallet = client.dynamo.describeTable(r -> r.tableName("wallet")).table();
+    void missingTablesAreCreatedPayPerRequestWithEventRecordsExpiring() {
+        TableDescription wallet = client.dynamo.describeTable(r -> r.tableName(DynamoDbLocal.WALLET_TABLE)).table();
         assertThat(wallet.keySchema()).singleElement().satisfies(key -> {
             assertThat(key.attributeName()).isEqualTo("user_id");
             assertThat(key.keyType()).isEqualTo(KeyType.HASH);
         });
         assertThat(wallet.billingModeSummary().billingMode()).isEqualTo(BillingMode.PAY_PER_REQUEST);
-        assertThat(client.dynamo.describeTimeToLive(r -> r.tableName("wallet-events-processed"))
+        assertThat(client.dynamo.describeTimeToLive(r -> r.tableName(DynamoDbLocal.EVENTS_TABLE))
                 .timeToLiveDescription().timeToLiveStatus()).isEqualTo(TimeToLiveStatus.ENABLED);
     }
 

@@ -2,21 +2,27 @@ package dev.wallet;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -31,7 +37,10 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import dev.wallet.messaging.Channels;
 import dev.wallet.servers.DynamoDbLocal;
+import dev.wallet.servers.KafkaBroker;
 import dev.wallet.servers.LocalServersResource.Endpoints;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * What a producer and the teams downstream see: sends records to {@code wallet-events}, reads everything on the
@@ -46,6 +55,9 @@ final class WalletTestClient implements AutoCloseable {
     private final Thread poller;
     private final List<ConsumerRecord<String, String>> balances = new CopyOnWriteArrayList<>();
     private final List<ConsumerRecord<String, String>> rejections = new CopyOnWriteArrayList<>();
+    /** How far the reader got in each output partition, after its last poll. */
+    private volatile Map<TopicPartition, Long> positions = Map.of();
+    private final Admin admin;
     final DynamoDbClient dynamo;
 
     WalletTestClient(Endpoints endpoints) {
@@ -53,13 +65,9 @@ final class WalletTestClient implements AutoCloseable {
         producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrapServers());
         producerConfig.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2 * 1024 * 1024);
         producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
-        Properties consumerConfig = new Properties();
-        consumerConfig.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrapServers());
-        consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
-        consumerConfig.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        // As the contract asks of readers: outputs of aborted transactions are never seen.
-        consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        consumer = new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new StringDeserializer());
+        consumer = new KafkaConsumer<>(KafkaBroker.readCommittedFromStart(endpoints.kafkaBootstrapServers()),
+                new StringDeserializer(), new StringDeserializer());
+        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrapServers()));
         poller = new Thread(this::poll, "test-output-reader");
         poller.start();
         dynamo = DynamoDbLocal.client(endpoints.dynamoDbEndpoint());
@@ -72,6 +80,9 @@ final class WalletTestClient implements AutoCloseable {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
                     (record.topic().equals(Channels.BALANCES) ? balances : rejections).add(record);
                 }
+                Map<TopicPartition, Long> read = new HashMap<>();
+                consumer.assignment().forEach(partition -> read.put(partition, consumer.position(partition)));
+                positions = read;
             }
         } catch (WakeupException closing) {
             // close() asked the loop to end.
@@ -83,9 +94,22 @@ final class WalletTestClient implements AutoCloseable {
                 .formatted(eventId, userId, type, amount);
     }
 
-    /** Sends an event keyed by its user, as producers must, and waits for the broker's acknowledgement. */
+    /** An event keyed by its user, as producers must send it. */
+    static ProducerRecord<String, byte[]> record(String eventId, String userId, String type, String amount) {
+        return new ProducerRecord<>(Channels.EVENTS, userId,
+                event(eventId, userId, type, amount).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Sends an event keyed by its user and waits for the broker's acknowledgement. */
     void send(String eventId, String userId, String type, String amount) {
-        send(userId, event(eventId, userId, type, amount).getBytes(StandardCharsets.UTF_8));
+        send(record(eventId, userId, type, amount));
+    }
+
+    /** Sends the records at once, as a busy producer does, and waits until the broker acknowledged them all. */
+    void sendAll(List<ProducerRecord<String, byte[]>> records) {
+        List<Future<RecordMetadata>> sent = records.stream().map(producer::send).toList();
+        producer.flush();
+        sent.forEach(WalletTestClient::acknowledged);
     }
 
     RecordMetadata send(String key, byte[] value) {
@@ -93,8 +117,41 @@ final class WalletTestClient implements AutoCloseable {
     }
 
     RecordMetadata send(ProducerRecord<String, byte[]> record) {
+        return acknowledged(producer.send(record));
+    }
+
+    private static RecordMetadata acknowledged(Future<RecordMetadata> sent) {
         try {
-            return producer.send(record).get();
+            return sent.get();
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Waits until this reader got every output committed by now: an output it has not read then was not published
+     * before, so a test can tell "published once" from "the copy is not read yet".
+     */
+    void awaitCaughtUp() {
+        Map<TopicPartition, Long> committed = lastStableOffsets();
+        await("reader caught up with " + committed).atMost(Duration.ofSeconds(30)).until(() -> {
+            Map<TopicPartition, Long> read = positions;
+            return committed.entrySet().stream().allMatch(end -> read.getOrDefault(end.getKey(), 0L) >= end.getValue());
+        });
+    }
+
+    private Map<TopicPartition, Long> lastStableOffsets() {
+        try {
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            admin.describeTopics(List.of(Channels.BALANCES, Channels.REJECTIONS)).allTopicNames().get()
+                    .forEach((topic, description) -> description.partitions().forEach(
+                            partition -> latest.put(new TopicPartition(topic, partition.partition()),
+                                    OffsetSpec.latest())));
+            Map<TopicPartition, Long> offsets = new HashMap<>();
+            // For read_committed, the latest offset is the last stable one: before any open transaction.
+            admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get()
+                    .forEach((partition, info) -> offsets.put(partition, info.offset()));
+            return offsets;
         } catch (InterruptedException | ExecutionException e) {
             throw new IllegalStateException(e);
         }
@@ -129,14 +186,12 @@ final class WalletTestClient implements AutoCloseable {
     }
 
     Map<String, AttributeValue> walletItem(String userId) {
-        return dynamo.getItem(r -> r.tableName("wallet").key(Map.of("user_id", AttributeValue.fromS(userId)))
-                .consistentRead(true)).item();
+        return DynamoDbLocal.walletItem(dynamo, userId);
     }
 
     /** The events table's record of this eventId; empty until it is written. */
     Map<String, AttributeValue> eventRecord(String eventId) {
-        return dynamo.getItem(r -> r.tableName("wallet-events-processed")
-                .key(Map.of("event_id", AttributeValue.fromS(eventId))).consistentRead(true)).item();
+        return DynamoDbLocal.eventRecord(dynamo, eventId);
     }
 
     static JsonNode json(String value) {
@@ -152,6 +207,7 @@ final class WalletTestClient implements AutoCloseable {
         consumer.wakeup();
         poller.join();
         producer.close();
+        admin.close();
         dynamo.close();
     }
 }

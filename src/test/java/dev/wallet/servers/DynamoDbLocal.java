@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -11,9 +12,14 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** Amazon DynamoDB Local, in memory, shared by all credentials and regions. */
 public final class DynamoDbLocal {
+
+    /** The service's tables, by their default names, as a reader of its contract knows them. */
+    public static final String WALLET_TABLE = "wallet";
+    public static final String EVENTS_TABLE = "wallet-events-processed";
 
     private final int port;
     private final ServerProcess process;
@@ -49,6 +55,18 @@ public final class DynamoDbLocal {
                 .overrideConfiguration(configuration -> configuration.executionInterceptors(List.of(interceptors)))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
                 .build();
+    }
+
+    /** The wallet item of this user, read consistently; empty if none. */
+    public static Map<String, AttributeValue> walletItem(DynamoDbClient dynamo, String userId) {
+        return dynamo.getItem(r -> r.tableName(WALLET_TABLE).key(Map.of("user_id", AttributeValue.fromS(userId)))
+                .consistentRead(true)).item();
+    }
+
+    /** The events table's record of this eventId, read consistently; empty until it is written. */
+    public static Map<String, AttributeValue> eventRecord(DynamoDbClient dynamo, String eventId) {
+        return dynamo.getItem(r -> r.tableName(EVENTS_TABLE).key(Map.of("event_id", AttributeValue.fromS(eventId)))
+                .consistentRead(true)).item();
     }
 
     public int port() {

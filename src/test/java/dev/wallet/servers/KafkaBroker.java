@@ -7,11 +7,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.Uuid;
 
 import dev.wallet.messaging.Channels;
@@ -51,6 +54,19 @@ public final class KafkaBroker {
         if (Files.notExists(config)) {
             format(jars, config, logConfig);
         }
+    }
+
+    /**
+     * A consumer of a group of its own that reads topics from their start as the contract asks of readers:
+     * read_committed, never the outputs of aborted transactions.
+     */
+    public static Properties readCommittedFromStart(String bootstrapServers) {
+        Properties config = new Properties();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        return config;
     }
 
     public String bootstrapServers() {

@@ -13,6 +13,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import dev.wallet.Outcome;
 import dev.wallet.WalletEvent;
 import dev.wallet.config.WalletConfig;
+import dev.wallet.servers.DynamoDbLocal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -42,13 +43,11 @@ final class Stores {
     }
 
     static Map<String, AttributeValue> record(DynamoDbClient dynamo, WalletEvent event) {
-        return dynamo.getItem(r -> r.tableName("wallet-events-processed")
-                .key(Map.of("event_id", AttributeValue.fromS(event.eventId()))).consistentRead(true)).item();
+        return DynamoDbLocal.eventRecord(dynamo, event.eventId());
     }
 
     static Map<String, AttributeValue> wallet(DynamoDbClient dynamo, String userId) {
-        return dynamo.getItem(r -> r.tableName("wallet").key(Map.of("user_id", AttributeValue.fromS(userId)))
-                .consistentRead(true)).item();
+        return DynamoDbLocal.walletItem(dynamo, userId);
     }
 
     /** The user's wallet holds the balance and version of the last event applied of {@code once}. */

@@ -282,7 +282,7 @@ class WalletStoreTest {
 
             List<Outcome> again = applied(newInstance(), batch);
 
-            assertThat(published).allSatisfy(outcome -> assertThat(outcome).isInstanceOfSatisfying(
+            assertThat(published).hasSize(2).allSatisfy(outcome -> assertThat(outcome).isInstanceOfSatisfying(
                     Outcome.Rejected.class, rejected -> assertThat(rejected.reason())
                             .isEqualTo(RejectionReason.INSUFFICIENT_FUNDS)));
             assertThat(again).usingRecursiveComparison().isEqualTo(published);
@@ -461,7 +461,7 @@ class WalletStoreTest {
 
         @Test
         void walletWrittenByAnotherToolAtVersionZeroTakesEvents() {
-            dynamo.putItem(r -> r.tableName("wallet").item(Map.of("user_id", AttributeValue.fromS(user),
+            dynamo.putItem(r -> r.tableName(DynamoDbLocal.WALLET_TABLE).item(Map.of("user_id", AttributeValue.fromS(user),
                     "balance", AttributeValue.fromN("10"), "version", AttributeValue.fromN("0"))));
 
             assertThat(applied(store, List.of(debit("4"))).get(0)).isInstanceOf(Outcome.Applied.class);
@@ -471,7 +471,7 @@ class WalletStoreTest {
 
         @Test
         void debitThatWouldMakeTheBalanceTooLongForDynamoDbIsRejectedAsADebit() {
-            dynamo.putItem(r -> r.tableName("wallet").item(Map.of("user_id", AttributeValue.fromS(user),
+            dynamo.putItem(r -> r.tableName(DynamoDbLocal.WALLET_TABLE).item(Map.of("user_id", AttributeValue.fromS(user),
                     "balance", AttributeValue.fromN("1E+37"))));
 
             assertThat(applied(store, List.of(debit("0.01"))).get(0)).isInstanceOfSatisfying(Outcome.Rejected.class,
@@ -647,7 +647,7 @@ class WalletStoreTest {
                         Instant.now()) : Run.rejected(event, RejectionReason.INSUFFICIENT_FUNDS, BigDecimal.TEN);
                 Map<String, AttributeValue> record = WalletItems.record(event, outcome, expiresAt);
 
-                double reported = dynamo.putItem(r -> r.tableName("wallet-events-processed").item(record)
+                double reported = dynamo.putItem(r -> r.tableName(DynamoDbLocal.EVENTS_TABLE).item(record)
                         .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)).consumedCapacity().capacityUnits();
 
                 assertThat(WriteUnits.of(record)).as("eventId of %d characters", event.eventId().length())
@@ -840,14 +840,14 @@ class WalletStoreTest {
 
     /** As if the event was first used six days ago. */
     private static void expireTomorrow(WalletEvent event) {
-        dynamo.updateItem(r -> r.tableName("wallet-events-processed")
+        dynamo.updateItem(r -> r.tableName(DynamoDbLocal.EVENTS_TABLE)
                 .key(Map.of("event_id", AttributeValue.fromS(event.eventId())))
                 .updateExpression("SET expires_at = :at").expressionAttributeValues(Map.of(":at",
                         AttributeValue.fromN(Long.toString(Instant.now().plus(Duration.ofDays(1)).getEpochSecond())))));
     }
 
     private static void deleteRecord(WalletEvent event) {
-        dynamo.deleteItem(r -> r.tableName("wallet-events-processed")
+        dynamo.deleteItem(r -> r.tableName(DynamoDbLocal.EVENTS_TABLE)
                 .key(Map.of("event_id", AttributeValue.fromS(event.eventId()))));
     }
 
@@ -866,7 +866,7 @@ class WalletStoreTest {
     }
 
     private static double recordWriteUnits() {
-        return registry.counter("wallet.dynamodb.write.units", "table", "wallet-events-processed", "run", "none")
+        return registry.counter("wallet.dynamodb.write.units", "table", DynamoDbLocal.EVENTS_TABLE, "run", "none")
                 .count();
     }
 
