@@ -55,6 +55,7 @@ final class FaultRun implements AutoCloseable {
     private final Path directory;
     private final List<ServiceProcess> services = new ArrayList<>();
     private final Observed observed;
+    private final OutputReader outputReader;
     private final long started = System.nanoTime();
     private List<EventStream.Input> stream;
     private Expected expected;
@@ -66,7 +67,8 @@ final class FaultRun implements AutoCloseable {
         this.servers = LocalServers.start(directory.resolve("servers"));
         this.dynamoDbLine = new TcpProxy(servers.dynamo().port());
         this.kafkaLine = servers.kafka().line();
-        this.observed = new Observed(servers.kafka().bootstrapServers());
+        this.observed = new Observed();
+        this.outputReader = new OutputReader(servers.kafka().bootstrapServers(), observed);
         this.broker = new BrokerView(servers.kafka().bootstrapServers());
     }
 
@@ -214,7 +216,7 @@ final class FaultRun implements AutoCloseable {
     public void close() throws InterruptedException {
         try {
             services.forEach(ServiceProcess::stop);
-            observed.close();
+            outputReader.close();
             broker.close();
             dynamoDbLine.close();
         } finally {

@@ -61,11 +61,17 @@ class FaultSuiteIT {
         try (FaultRun run = start("2 instances, one killed")) {
             ServiceProcess first = run.startService("first", SEVERAL_CONSUMERS);
             run.startService("second", SEVERAL_CONSUMERS);
-            run.awaitProgress(0.2 + random.nextDouble() * 0.2);
+            // Early: the survivor drains its own partitions until the eviction, and the rest soon after it.
+            run.awaitProgress(0.1 + random.nextDouble() * 0.1);
+            await().atMost(EVICTED).until(() -> run.broker.members() == 2 * CONSUMERS);
             first.kill();
+            long killed = System.nanoTime();
             run.faults.add("kill -9 of one instance at %.0f%%".formatted(run.progress() * 100));
-            // Early enough that the restarted instance joins while a good part of the stream is left.
-            run.awaitProgress(0.45);
+            // Restarted only once its partitions moved to the survivor: otherwise this is only a kill and restart.
+            await().atMost(EVICTED).pollInterval(Duration.ofMillis(200))
+                    .until(() -> run.broker.members() == CONSUMERS);
+            run.faults.add("evicted %.1f s later, at %.0f%%".formatted(
+                    seconds(Duration.ofNanos(System.nanoTime() - killed)), run.progress() * 100));
             run.startService("first", SEVERAL_CONSUMERS);
             run.faults.add("restarted at %.0f%%".formatted(run.progress() * 100));
             assertNoMismatch(run.finish());

@@ -1,25 +1,13 @@
 package dev.wallet.faults;
 
 import java.math.BigDecimal;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
-
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -28,8 +16,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-/** Everything the service published, read as any downstream team would, and the wallet table as DynamoDB holds it. */
-final class Observed implements AutoCloseable {
+import dev.wallet.servers.DynamoDbLocal;
+
+/** Everything the service published, as {@link OutputReader} read it, and the wallet table as DynamoDB holds it. */
+final class Observed {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -44,58 +34,16 @@ final class Observed implements AutoCloseable {
     final List<String> unreadable = new CopyOnWriteArrayList<>();
     final AtomicLong records = new AtomicLong();
 
-    private final KafkaConsumer<String, String> consumer;
-    /** The next offset to read per partition; only the reader thread uses it. */
-    private final Map<TopicPartition, Long> next = new HashMap<>();
-    private final Thread reader;
-
-    Observed(String bootstrapServers) {
-        Properties config = new Properties();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        config.put(ConsumerConfig.GROUP_ID_CONFIG, "checker-" + UUID.randomUUID());
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        // Its positions are its own (next), never a group's committed offsets: after a broker restart its session
-        // may expire, and a rejoin would re-read from the last auto-commit, counting copies the service never made.
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer());
-        reader = new Thread(this::read, "checker-reader");
-        reader.start();
-    }
-
-    private void read() {
-        try (consumer) {
-            consumer.subscribe(List.of("wallet-balances", "wallet-events-rejected"), new ConsumerRebalanceListener() {
-                @Override
-                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-                    partitions.stream().filter(next::containsKey).forEach(p -> consumer.seek(p, next.get(p)));
-                }
-
-                @Override
-                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                    // Nothing to commit: the positions stay in next.
-                }
-            });
-            while (true) {
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                    add(record);
-                    next.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
-                }
-            }
-        } catch (WakeupException closing) {
-            // close() ends the loop.
-        }
-    }
-
-    private void add(ConsumerRecord<String, String> record) {
+    /** One output record, as read from {@code topic}. */
+    void add(String topic, String record) {
         JsonNode value;
         try {
-            value = JSON.readTree(record.value());
+            value = JSON.readTree(record);
         } catch (JsonProcessingException e) {
-            unreadable.add(record.topic() + ": " + record.value());
+            unreadable.add(topic + ": " + record);
             return;
         }
-        if (record.topic().equals("wallet-balances")) {
+        if (topic.equals("wallet-balances")) {
             String userId = value.path("userId").asText();
             long version = value.path("version").asLong();
             balances.computeIfAbsent(Expected.key(userId, version), k -> new CopyOnWriteArrayList<>()).add(value);
@@ -117,9 +65,10 @@ final class Observed implements AutoCloseable {
 
     static Map<String, Expected.Wallet> scanWallets(DynamoDbClient dynamo) {
         Map<String, Expected.Wallet> wallets = new HashMap<>();
-        dynamo.scanPaginator(r -> r.tableName("wallet").consistentRead(true)).items().forEach(item -> wallets.put(
-                item.get("user_id").s(), new Expected.Wallet(number(item, "balance"),
-                        number(item, "version").longValueExact())));
+        dynamo.scanPaginator(r -> r.tableName(DynamoDbLocal.WALLET_TABLE).consistentRead(true)).items()
+                .forEach(item -> wallets.put(
+                        item.get("user_id").s(), new Expected.Wallet(number(item, "balance"),
+                                number(item, "version").longValueExact())));
         return wallets;
     }
 
@@ -129,11 +78,5 @@ final class Observed implements AutoCloseable {
 
     List<String> unreadableRecords() {
         return new ArrayList<>(unreadable);
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-        consumer.wakeup();
-        reader.join();
     }
 }
