@@ -26,9 +26,7 @@ class VerdictTest {
 
     @Test
     void outputsAsTheContractSaysPass() {
-        observed.add(BALANCES, balance(1, "10", "e1"));
-        observed.add(REJECTIONS, rejection(1));
-        observed.add(BALANCES, balance(2, "15", "e3"));
+        publishedAsTheContractSays();
 
         Verdict verdict = Verdict.of(expected, observed, table);
 
@@ -38,9 +36,7 @@ class VerdictTest {
 
     @Test
     void lateCopyOfAnOlderBalanceIsACopyOutOfOrderAndAWrongLastRecord() {
-        observed.add(BALANCES, balance(1, "10", "e1"));
-        observed.add(REJECTIONS, rejection(1));
-        observed.add(BALANCES, balance(2, "15", "e3"));
+        publishedAsTheContractSays();
         observed.add(BALANCES, balance(1, "10", "e1"));
 
         Verdict verdict = Verdict.of(expected, observed, table);
@@ -53,10 +49,8 @@ class VerdictTest {
 
     @Test
     void rejectionPublishedTwiceIsACopy() {
-        observed.add(BALANCES, balance(1, "10", "e1"));
+        publishedAsTheContractSays();
         observed.add(REJECTIONS, rejection(1));
-        observed.add(REJECTIONS, rejection(1));
-        observed.add(BALANCES, balance(2, "15", "e3"));
 
         Verdict verdict = Verdict.of(expected, observed, table);
 
@@ -77,9 +71,7 @@ class VerdictTest {
 
     @Test
     void eventAppliedTwiceIsReportedInTheTopicAndTheTable() {
-        observed.add(BALANCES, balance(1, "10", "e1"));
-        observed.add(REJECTIONS, rejection(1));
-        observed.add(BALANCES, balance(2, "15", "e3"));
+        publishedAsTheContractSays();
         observed.add(BALANCES, balance(3, "20", "e3"));
 
         Verdict verdict = Verdict.of(expected, observed,
@@ -87,6 +79,12 @@ class VerdictTest {
 
         assertThat(verdict.mismatches).anySatisfy(m -> assertThat(m).startsWith("applied wrongly or twice"))
                 .anySatisfy(m -> assertThat(m).startsWith("wallet item of alice"));
+    }
+
+    private void publishedAsTheContractSays() {
+        observed.add(BALANCES, balance(1, "10", "e1"));
+        observed.add(REJECTIONS, rejection(1));
+        observed.add(BALANCES, balance(2, "15", "e3"));
     }
 
     private static EventStream.Input input(String eventId, String type, String amount) {
