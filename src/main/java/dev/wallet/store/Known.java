@@ -28,8 +28,11 @@ sealed interface Known {
                 : first;
     }
 
-    /** Whether the first use's outcome is still to be stored under its eventId, the record of it missing. */
-    boolean unrecorded(WalletEvent first);
+    /**
+     * Whether the first use's outcome is still to be stored under its eventId, the record of it missing: also when
+     * this use conflicts with it, which keeps the eventId remembered for a retention from now.
+     */
+    boolean unrecorded();
 
     /** The first use, as its record stores it: for {@code first}, the batch's first occurrence of its eventId. */
     WalletEvent firstUse(WalletEvent first);
@@ -72,7 +75,7 @@ sealed interface Known {
         }
 
         @Override
-        public boolean unrecorded(WalletEvent first) {
+        public boolean unrecorded() {
             return false;
         }
 
@@ -99,8 +102,8 @@ sealed interface Known {
         }
 
         @Override
-        public boolean unrecorded(WalletEvent first) {
-            return first.sameRequestAs(userId, entry.type(), entry.amount());
+        public boolean unrecorded() {
+            return true;
         }
 
         @Override
@@ -125,7 +128,7 @@ sealed interface Known {
         }
 
         @Override
-        public boolean unrecorded(WalletEvent first) {
+        public boolean unrecorded() {
             return true;
         }
 

@@ -147,18 +147,18 @@ public class WalletStore {
      */
     private Recording record(List<WalletEvent> events, Batch batch, Map<String, Known> known, List<Outcome> outcomes,
             Instant now, Consumer<List<Outcome>> whileRecording) {
-        Instant expiresAt = now.plus(retention);
         Map<String, Map<String, AttributeValue>> records = new LinkedHashMap<>();
         for (WalletEvent first : batch.firsts().values()) {
             Known how = known.get(first.eventId());
-            if (how.unrecorded(first)) {
+            if (how.unrecorded()) {
                 WalletEvent use = how.firstUse(first);
-                records.put(first.eventId(), WalletItems.record(use, how.outcomeOf(use), expiresAt));
+                records.put(first.eventId(), WalletItems.record(use, how.outcomeOf(use), expiresAt(first, now)));
             }
         }
         for (WalletEvent event : events) {
             // Another record of a recorded eventId (a retry, a conflict) may come again as long as Kafka keeps it:
             // the eventId is remembered for the retention from now on, or a replay of it would find nothing.
+            Instant expiresAt = expiresAt(event, now);
             if (known.get(event.eventId()) instanceof Known.Recorded recorded && !records.containsKey(event.eventId())
                     && event.fromAnotherRecordThan(recorded.source()) && recorded.expiresBefore(expiresAt)) {
                 records.put(event.eventId(), WalletItems.expiring(recorded.record(), expiresAt));
@@ -179,6 +179,16 @@ public class WalletStore {
             throw e;
         }
         return recording;
+    }
+
+    /**
+     * When the record of a use read from this input record may expire: a retention after now, or after the record's
+     * timestamp less the clock skew if later (a producer's clock ahead): until then a replay of that input record is
+     * not refused as too old ({@link Run#decide}), so its eventId must still be known.
+     */
+    private Instant expiresAt(WalletEvent use, Instant now) {
+        Instant sent = use.sentAt() == null ? now : use.sentAt().minus(CLOCK_SKEW);
+        return (sent.isAfter(now) ? sent : now).plus(retention);
     }
 
     /**
@@ -207,7 +217,7 @@ public class WalletStore {
         }
         if (run.changesWallet()) {
             // This write replaces last_run: the events known only from it must be recorded first.
-            recordHere(userId, wallet, snapshot, known, now);
+            recordHere(events, wallet, snapshot, known, now);
         }
         return new Attempt(userId, events, known, run, false);
     }
@@ -236,9 +246,12 @@ public class WalletStore {
      * they are not written twice. Each as that write decided it, also when the batch's copy conflicts with it: the
      * original may come again.
      */
-    private void recordHere(String userId, Wallet wallet, Snapshot snapshot, Map<String, Known> known, Instant now) {
+    private void recordHere(List<WalletEvent> events, Wallet wallet, Snapshot snapshot, Map<String, Known> known,
+            Instant now) {
+        String userId = events.get(0).userId();
         boolean othersRead = snapshot.lastRunsRead().contains(userId);
-        Instant expiresAt = now.plus(retention);
+        Map<String, WalletEvent> inBatch = new HashMap<>();
+        events.forEach(event -> inBatch.put(event.eventId(), event));
         List<Map<String, AttributeValue>> recovered = new ArrayList<>();
         wallet.lastRun().forEach((eventId, entry) -> {
             Known how = known.get(eventId);
@@ -246,7 +259,10 @@ public class WalletStore {
                     && !snapshot.records().containsKey(eventId)) {
                 Known.InLastWrite last = new Known.InLastWrite(userId, entry, wallet.writtenAt());
                 WalletEvent original = last.original(eventId);
-                recovered.add(WalletItems.record(original, last.outcomeOf(original), expiresAt));
+                // A replay of the batch's copy (the same input record, or a retry's) must find the eventId until it
+                // may be refused as too old; one of another partition's events lasts a retention from now.
+                WalletEvent use = inBatch.getOrDefault(eventId, original);
+                recovered.add(WalletItems.record(original, last.outcomeOf(original), expiresAt(use, now)));
             }
         });
         writes.recordsHere(recovered);

@@ -225,6 +225,50 @@ class WalletStoreTest {
         }
 
         @Test
+        void eventStampedAheadOfThisClockIsRememberedUntilAReplayOfItMayBeRefused() {
+            // A producer's clock 3 h ahead: its record is refused as too old only a retention after 2 h from now.
+            Instant ahead = Instant.now().plus(Duration.ofHours(3));
+            WalletEvent credit = credit("10").from(WalletEvent.source(0, 30)).sent(ahead);
+            applied(store, List.of(credit));
+
+            long refusable = ahead.minus(Duration.ofHours(1)).plus(Duration.ofDays(7)).getEpochSecond();
+            assertThat(Long.parseLong(record(credit).get("expires_at").n())).isGreaterThanOrEqualTo(refusable);
+        }
+
+        @Test
+        void eventStampedAheadAndKnownOnlyFromItsWalletIsRememberedAsLongWhenRecordedAfterACrash() {
+            Instant ahead = Instant.now().plus(Duration.ofHours(3));
+            WalletEvent credit = credit("10").from(WalletEvent.source(0, 31)).sent(ahead);
+            applied(store, List.of(credit));
+            deleteRecord(credit);
+
+            // Redelivered with the user's next event: recorded from last_run before the write replaces it.
+            applied(newInstance(), List.of(credit, credit("1").from(WalletEvent.source(0, 32))));
+
+            long refusable = ahead.minus(Duration.ofHours(1)).plus(Duration.ofDays(7)).getEpochSecond();
+            assertThat(Long.parseLong(record(credit).get("expires_at").n())).isGreaterThanOrEqualTo(refusable);
+            assertWallet("11", 2);
+        }
+
+        @Test
+        void conflictWithAnEventKnownOnlyFromItsWalletRecordsTheOriginalForTheRetentionFromThen() {
+            WalletEvent credit = credit("10").from(WalletEvent.source(0, 40));
+            applied(store, List.of(credit));
+            // Its record gone (expired, or never written): the wallet's last_run alone knows it.
+            deleteRecord(credit);
+
+            assertThat(applied(newInstance(), List.of(reusedForAnotherAmount(credit).from(WalletEvent.source(0, 41)))))
+                    .singleElement().isInstanceOfSatisfying(Outcome.Rejected.class,
+                            rejected -> assertThat(rejected.reason()).isEqualTo(RejectionReason.EVENT_ID_CONFLICT));
+
+            long renewed = Instant.now().plus(Duration.ofDays(7)).minusSeconds(60).getEpochSecond();
+            assertThat(record(credit)).as("the original's record").isNotEmpty();
+            assertThat(record(credit).get("source").s()).isEqualTo("0:40");
+            assertThat(record(credit).get("amount").n()).isEqualTo("10");
+            assertThat(Long.parseLong(record(credit).get("expires_at").n())).isGreaterThan(renewed);
+        }
+
+        @Test
         void conflictInAnotherRecordIsStillRejected() {
             WalletEvent credit = credit("5").from(WalletEvent.source(0, 1));
             applied(store, List.of(credit));
