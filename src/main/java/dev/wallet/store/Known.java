@@ -30,7 +30,7 @@ sealed interface Known {
 
     /**
      * Whether the first use's outcome is still to be stored under its eventId, the record of it missing: also when
-     * this use conflicts with it, which keeps the eventId remembered for a retention from now.
+     * this use conflicts with it, which keeps the eventId remembered for a retention from now at least.
      */
     boolean unrecorded();
 

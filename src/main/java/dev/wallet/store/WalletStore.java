@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -57,7 +58,7 @@ public class WalletStore {
 
     /**
      * How far a producer's clock may run ahead of this one: an event is judged by its record's timestamp, its record
-     * expires by the time it was processed.
+     * expires by the time it was processed, or by that timestamp less this if later ({@link #expiresAt}).
      */
     private static final Duration CLOCK_SKEW = Duration.ofHours(1);
     /** The shortest eventId retention: events are refused once sent longer ago than it less {@link #CLOCK_SKEW}. */
@@ -98,25 +99,25 @@ public class WalletStore {
             whileRecording.accept(List.of());
             return Recording.done(List.of());
         }
-        Batch batch = Batch.of(events);
+        Instant now = Instant.now();
+        Batch batch = Batch.of(events, event -> expiresAt(event, now));
         WalletReads.Wallets wallets = reads.wallets(batch.byUser().keySet());
         Set<String> eventIds = new HashSet<>(batch.firsts().keySet());
         eventIds.addAll(wallets.lastRunEventIds());
         PendingRecords.Earlier earlier = pending.earlier(batch.byUser().keySet(), eventIds);
         Snapshot snapshot = reads.records(wallets, eventIds, earlier.records());
-        Instant now = Instant.now();
         List<Attempt> attempts = decide(batch, snapshot, now);
         earlier.awaitWritten();
         Set<String> moved = writes.writeAll(runsToWrite(attempts));
-        Map<String, Known> known = settle(attempts, moved, now);
+        Map<String, Known> known = settle(attempts, moved, batch, now);
         List<Outcome> outcomes = events.stream().map(event -> known.get(event.eventId()).outcomeOf(event)).toList();
-        return record(events, batch, known, outcomes, now, whileRecording);
+        return record(events, batch, known, outcomes, whileRecording);
     }
 
     /** Each user's events decided on the snapshot, in parallel across users. */
     private List<Attempt> decide(Batch batch, Snapshot snapshot, Instant now) {
         return workers.all(batch.byUser().values().stream()
-                .<Callable<Attempt>> map(run -> () -> attempt(run, snapshot, now)).toList());
+                .<Callable<Attempt>> map(run -> () -> attempt(run, snapshot, batch, now)).toList());
     }
 
     private static Map<String, Run> runsToWrite(List<Attempt> attempts) {
@@ -126,12 +127,12 @@ public class WalletStore {
     }
 
     /** How each eventId is known once every user's run is written: the users that lost a race decided again. */
-    private Map<String, Known> settle(List<Attempt> attempts, Set<String> moved, Instant now) {
+    private Map<String, Known> settle(List<Attempt> attempts, Set<String> moved, Batch batch, Instant now) {
         Map<String, Known> known = new HashMap<>();
         List<Callable<Map<String, Known>>> again = new ArrayList<>();
         for (Attempt attempt : attempts) {
             if (attempt.stale() || moved.contains(attempt.userId())) {
-                again.add(() -> settle(attempt.events(), now));
+                again.add(() -> settle(attempt.events(), batch, now));
             } else {
                 known.putAll(attempt.settled());
             }
@@ -146,19 +147,20 @@ public class WalletStore {
      * (see the class's comment).
      */
     private Recording record(List<WalletEvent> events, Batch batch, Map<String, Known> known, List<Outcome> outcomes,
-            Instant now, Consumer<List<Outcome>> whileRecording) {
+            Consumer<List<Outcome>> whileRecording) {
         Map<String, Map<String, AttributeValue>> records = new LinkedHashMap<>();
         for (WalletEvent first : batch.firsts().values()) {
             Known how = known.get(first.eventId());
             if (how.unrecorded()) {
                 WalletEvent use = how.firstUse(first);
-                records.put(first.eventId(), WalletItems.record(use, how.outcomeOf(use), expiresAt(first, now)));
+                records.put(first.eventId(), WalletItems.record(use, how.outcomeOf(use),
+                        batch.expiries().get(first.eventId())));
             }
         }
         for (WalletEvent event : events) {
             // Another record of a recorded eventId (a retry, a conflict) may come again as long as Kafka keeps it:
-            // the eventId is remembered for the retention from now on, or a replay of it would find nothing.
-            Instant expiresAt = expiresAt(event, now);
+            // the eventId is remembered for a retention from now on at least, or a replay of it would find nothing.
+            Instant expiresAt = batch.expiries().get(event.eventId());
             if (known.get(event.eventId()) instanceof Known.Recorded recorded && !records.containsKey(event.eventId())
                     && event.fromAnotherRecordThan(recorded.source()) && recorded.expiresBefore(expiresAt)) {
                 records.put(event.eventId(), WalletItems.expiring(recorded.record(), expiresAt));
@@ -195,7 +197,7 @@ public class WalletStore {
      * One user's events of the batch (first occurrences of their eventIds), in order, on one snapshot: known ones
      * are looked up, new ones decided. Stale when the rejections of a run that writes nothing cannot stand.
      */
-    private Attempt attempt(List<WalletEvent> events, Snapshot snapshot, Instant now) {
+    private Attempt attempt(List<WalletEvent> events, Snapshot snapshot, Batch batch, Instant now) {
         String userId = events.get(0).userId();
         Wallet wallet = snapshot.wallet(userId);
         Map<String, Known> known = new HashMap<>();
@@ -217,7 +219,7 @@ public class WalletStore {
         }
         if (run.changesWallet()) {
             // This write replaces last_run: the events known only from it must be recorded first.
-            recordHere(events, wallet, snapshot, known, now);
+            recordHere(userId, wallet, snapshot, known, batch, now);
         }
         return new Attempt(userId, events, known, run, false);
     }
@@ -226,13 +228,13 @@ public class WalletStore {
      * One user's events whose first attempt failed (another writer moved the wallet): read again and decided
      * again until the wallet write succeeds. Returns how each eventId is known now.
      */
-    private Map<String, Known> settle(List<WalletEvent> events, Instant now) {
+    private Map<String, Known> settle(List<WalletEvent> events, Batch batch, Instant now) {
         String userId = events.get(0).userId();
         List<String> eventIds = events.stream().map(WalletEvent::eventId).toList();
         while (true) {
             Log.debugf("Wallet %s moved since it was read, deciding its events again", userId);
             // On this thread, one of the workers: waiting for other workers here could starve the pool.
-            Attempt attempt = attempt(events, reads.readHere(List.of(userId), eventIds), now);
+            Attempt attempt = attempt(events, reads.readHere(List.of(userId), eventIds), batch, now);
             if (!attempt.stale() && (!attempt.writes() || writes.write(userId, attempt.run()))) {
                 return attempt.settled();
             }
@@ -246,12 +248,9 @@ public class WalletStore {
      * they are not written twice. Each as that write decided it, also when the batch's copy conflicts with it: the
      * original may come again.
      */
-    private void recordHere(List<WalletEvent> events, Wallet wallet, Snapshot snapshot, Map<String, Known> known,
+    private void recordHere(String userId, Wallet wallet, Snapshot snapshot, Map<String, Known> known, Batch batch,
             Instant now) {
-        String userId = events.get(0).userId();
         boolean othersRead = snapshot.lastRunsRead().contains(userId);
-        Map<String, WalletEvent> inBatch = new HashMap<>();
-        events.forEach(event -> inBatch.put(event.eventId(), event));
         List<Map<String, AttributeValue>> recovered = new ArrayList<>();
         wallet.lastRun().forEach((eventId, entry) -> {
             Known how = known.get(eventId);
@@ -259,10 +258,9 @@ public class WalletStore {
                     && !snapshot.records().containsKey(eventId)) {
                 Known.InLastWrite last = new Known.InLastWrite(userId, entry, wallet.writtenAt());
                 WalletEvent original = last.original(eventId);
-                // A replay of the batch's copy (the same input record, or a retry's) must find the eventId until it
-                // may be refused as too old; one of another partition's events lasts a retention from now.
-                WalletEvent use = inBatch.getOrDefault(eventId, original);
-                recovered.add(WalletItems.record(original, last.outcomeOf(original), expiresAt(use, now)));
+                // Its input record's timestamp is not kept: unless the batch holds a copy, a retention from now.
+                Instant expiresAt = batch.expiries().getOrDefault(eventId, expiresAt(original, now));
+                recovered.add(WalletItems.record(original, last.outcomeOf(original), expiresAt));
             }
         });
         writes.recordsHere(recovered);
@@ -271,18 +269,24 @@ public class WalletStore {
         }
     }
 
-    /** A batch's first occurrence of each eventId, and those events by user, in order. */
-    private record Batch(Map<String, WalletEvent> firsts, Map<String, List<WalletEvent>> byUser) {
+    /**
+     * A batch's first occurrence of each eventId, and those events by user, in order; and when each eventId's record
+     * may expire, the latest of its occurrences' (any of their input records may be replayed).
+     */
+    private record Batch(Map<String, WalletEvent> firsts, Map<String, List<WalletEvent>> byUser,
+            Map<String, Instant> expiries) {
 
-        static Batch of(List<WalletEvent> events) {
+        static Batch of(List<WalletEvent> events, Function<WalletEvent, Instant> expiresAt) {
             Map<String, WalletEvent> firsts = new LinkedHashMap<>();
             Map<String, List<WalletEvent>> byUser = new LinkedHashMap<>();
+            Map<String, Instant> expiries = new HashMap<>();
             for (WalletEvent event : events) {
                 if (firsts.putIfAbsent(event.eventId(), event) == null) {
                     byUser.computeIfAbsent(event.userId(), user -> new ArrayList<>()).add(event);
                 }
+                expiries.merge(event.eventId(), expiresAt.apply(event), (a, b) -> a.isAfter(b) ? a : b);
             }
-            return new Batch(firsts, byUser);
+            return new Batch(firsts, byUser, expiries);
         }
     }
 

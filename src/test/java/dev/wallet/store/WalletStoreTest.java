@@ -236,6 +236,17 @@ class WalletStoreTest {
         }
 
         @Test
+        void retryStampedAheadInTheSameBatchKeepsTheEventIdAsLongAsItMayBeReplayed() {
+            WalletEvent credit = credit("10").from(WalletEvent.source(0, 33));
+            Instant ahead = Instant.now().plus(Duration.ofHours(3));
+            applied(store, List.of(credit, credit.from(WalletEvent.source(0, 34)).sent(ahead)));
+
+            long refusable = ahead.minus(Duration.ofHours(1)).plus(Duration.ofDays(7)).getEpochSecond();
+            assertThat(Long.parseLong(record(credit).get("expires_at").n())).isGreaterThanOrEqualTo(refusable);
+            assertWallet("10", 1);
+        }
+
+        @Test
         void eventStampedAheadAndKnownOnlyFromItsWalletIsRememberedAsLongWhenRecordedAfterACrash() {
             Instant ahead = Instant.now().plus(Duration.ofHours(3));
             WalletEvent credit = credit("10").from(WalletEvent.source(0, 31)).sent(ahead);
