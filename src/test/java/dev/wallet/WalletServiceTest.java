@@ -122,7 +122,8 @@ class WalletServiceTest extends ServiceTest {
         client.send(id(), user, "CREDIT", "1");
 
         awaitBalances(2);
-        // The last credit comes after the retry in the partition: once its balance is out, so is anything of the retry.
+        // The last credit comes after the retry in the partition: once its balance is out,
+        // so is anything of the retry.
         client.awaitCaughtUp();
         assertThat(client.balancesOf(user)).extracting(b -> b.get("version").asLong()).containsExactly(1L, 2L);
         assertThat(client.balancesOf(user)).extracting(b -> b.get("balance").asText()).containsExactly("5", "6");
@@ -139,7 +140,8 @@ class WalletServiceTest extends ServiceTest {
         client.send(id(), user, "CREDIT", "1");
 
         awaitBalances(2);
-        // The last credit comes after the retry in the partition: once its balance is out, so is anything of the retry.
+        // The last credit comes after the retry in the partition: once its balance is out,
+        // so is anything of the retry.
         client.awaitCaughtUp();
         assertThat(client.balancesOf(user)).extracting(b -> b.get("balance").asText()).containsExactly("10", "11");
         assertThat(client.rejectionsOf(debit)).singleElement().satisfies(rejection -> {

@@ -5,8 +5,10 @@ import java.util.Map;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.ListTransactionsOptions;
 import org.apache.kafka.clients.admin.TransactionState;
+import org.apache.kafka.common.GroupState;
 
 /**
  * What the broker says about the service's consumer group and transactions: a scenario waits for the fault it
@@ -22,9 +24,11 @@ final class BrokerView implements AutoCloseable {
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
     }
 
-    /** The service's consumers in the group now. */
-    int members() {
-        return FaultRun.get(admin.describeConsumerGroups(List.of(GROUP)).describedGroups().get(GROUP)).members().size();
+    /** Whether the group has this many members and is done assigning them partitions. */
+    boolean stableWith(int members) {
+        ConsumerGroupDescription group = FaultRun.get(admin.describeConsumerGroups(List.of(GROUP))
+                .describedGroups().get(GROUP));
+        return group.members().size() == members && group.groupState() == GroupState.STABLE;
     }
 
     /** How many transactional.ids are aborting or aborted their last transaction. */

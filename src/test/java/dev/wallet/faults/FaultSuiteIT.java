@@ -63,13 +63,13 @@ class FaultSuiteIT {
             run.startService("second", SEVERAL_CONSUMERS);
             // Early: the survivor drains its own partitions until the eviction, and the rest soon after it.
             run.awaitProgress(0.1 + random.nextDouble() * 0.1);
-            await().atMost(EVICTED).until(() -> run.broker.members() == 2 * CONSUMERS);
+            await().atMost(EVICTED).until(() -> run.broker.stableWith(2 * CONSUMERS));
             first.kill();
             long killed = System.nanoTime();
             run.faults.add("kill -9 of one instance at %.0f%%".formatted(run.progress() * 100));
             // Restarted only once its partitions moved to the survivor: otherwise this is only a kill and restart.
             await().atMost(EVICTED).pollInterval(Duration.ofMillis(200))
-                    .until(() -> run.broker.members() == CONSUMERS);
+                    .until(() -> run.broker.stableWith(CONSUMERS));
             run.faults.add("evicted %.1f s later, at %.0f%%".formatted(
                     seconds(Duration.ofNanos(System.nanoTime() - killed)), run.progress() * 100));
             run.startService("first", SEVERAL_CONSUMERS);
@@ -84,14 +84,14 @@ class FaultSuiteIT {
             ServiceProcess zombie = run.startService("paused", SEVERAL_CONSUMERS);
             run.startService("other", SEVERAL_CONSUMERS);
             run.awaitProgress(0.2 + random.nextDouble() * 0.2);
-            await().atMost(EVICTED).until(() -> run.broker.members() == 2 * CONSUMERS);
+            await().atMost(EVICTED).until(() -> run.broker.stableWith(2 * CONSUMERS));
             zombie.pause();
             long paused = System.nanoTime();
             run.faults.add("SIGSTOP of one instance at %.0f%%".formatted(run.progress() * 100));
             // Its partitions move to the other instance, which processes their records from the last committed
             // offsets while the paused one still holds its batches in flight.
             await().atMost(EVICTED).pollInterval(Duration.ofMillis(200))
-                    .until(() -> run.broker.members() == CONSUMERS);
+                    .until(() -> run.broker.stableWith(CONSUMERS));
             run.faults.add("evicted %.1f s later".formatted(seconds(Duration.ofNanos(System.nanoTime() - paused))));
             run.awaitProgress(Math.min(run.progress() + 0.25, 0.9));
             zombie.resume();
