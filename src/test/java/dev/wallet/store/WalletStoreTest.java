@@ -231,8 +231,7 @@ class WalletStoreTest {
             WalletEvent credit = credit("10").from(WalletEvent.source(0, 30)).sent(ahead);
             applied(store, List.of(credit));
 
-            long refusable = ahead.minus(Duration.ofHours(1)).plus(Duration.ofDays(7)).getEpochSecond();
-            assertThat(Long.parseLong(record(credit).get("expires_at").n())).isGreaterThanOrEqualTo(refusable);
+            assertRememberedUntilARecordSentAtIsRefused(credit, ahead);
         }
 
         @Test
@@ -241,8 +240,7 @@ class WalletStoreTest {
             Instant ahead = Instant.now().plus(Duration.ofHours(3));
             applied(store, List.of(credit, credit.from(WalletEvent.source(0, 34)).sent(ahead)));
 
-            long refusable = ahead.minus(Duration.ofHours(1)).plus(Duration.ofDays(7)).getEpochSecond();
-            assertThat(Long.parseLong(record(credit).get("expires_at").n())).isGreaterThanOrEqualTo(refusable);
+            assertRememberedUntilARecordSentAtIsRefused(credit, ahead);
             assertWallet("10", 1);
         }
 
@@ -256,8 +254,7 @@ class WalletStoreTest {
             // Redelivered with the user's next event: recorded from last_run before the write replaces it.
             applied(newInstance(), List.of(credit, credit("1").from(WalletEvent.source(0, 32))));
 
-            long refusable = ahead.minus(Duration.ofHours(1)).plus(Duration.ofDays(7)).getEpochSecond();
-            assertThat(Long.parseLong(record(credit).get("expires_at").n())).isGreaterThanOrEqualTo(refusable);
+            assertRememberedUntilARecordSentAtIsRefused(credit, ahead);
             assertWallet("11", 2);
         }
 
@@ -899,6 +896,12 @@ class WalletStoreTest {
                 .key(Map.of("event_id", AttributeValue.fromS(event.eventId())))
                 .updateExpression("SET expires_at = :at").expressionAttributeValues(Map.of(":at",
                         AttributeValue.fromN(Long.toString(Instant.now().plus(Duration.ofDays(1)).getEpochSecond())))));
+    }
+
+    /** The event's record lasts until a replay of an input record sent at {@code sent} would be refused as too old. */
+    private static void assertRememberedUntilARecordSentAtIsRefused(WalletEvent event, Instant sent) {
+        long refusable = sent.minus(Duration.ofHours(1)).plus(Duration.ofDays(7)).getEpochSecond();
+        assertThat(Long.parseLong(record(event).get("expires_at").n())).isGreaterThanOrEqualTo(refusable);
     }
 
     private static void deleteRecord(WalletEvent event) {
