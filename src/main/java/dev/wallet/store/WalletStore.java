@@ -259,7 +259,7 @@ public class WalletStore {
                 Known.InLastWrite last = new Known.InLastWrite(userId, entry, wallet.writtenAt());
                 WalletEvent original = last.original(eventId);
                 // Its input record's timestamp is not kept: unless the batch holds a copy, a retention from now.
-                Instant expiresAt = batch.expiries().getOrDefault(eventId, expiresAt(original, now));
+                Instant expiresAt = batch.expiries().getOrDefault(eventId, now.plus(retention));
                 recovered.add(WalletItems.record(original, last.outcomeOf(original), expiresAt));
             }
         });
