@@ -78,7 +78,7 @@ class HostileInputTest extends ServiceTest {
     }
 
     private List<Bad> corpus() {
-        String valid = WalletTestClient.event("EID", user, "CREDIT", "1");
+        String valid = EventJson.of("EID", user, "CREDIT", "1");
         List<Bad> corpus = new ArrayList<>();
         corpus.add(bad("not JSON", "hello", "not valid JSON"));
         corpus.add(bad("JSON array", "[1,2,3]", "JSON object"));

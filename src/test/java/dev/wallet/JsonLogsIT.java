@@ -51,8 +51,8 @@ class JsonLogsIT {
             service.start();
             try {
                 produce(servers.kafka().bootstrapServers(), user, List.of(
-                        WalletTestClient.event(credit, user, "CREDIT", CREDIT),
-                        WalletTestClient.event(debit, user, "DEBIT", DEBIT)));
+                        EventJson.of(credit, user, "CREDIT", CREDIT),
+                        EventJson.of(debit, user, "DEBIT", DEBIT)));
                 await().atMost(Duration.ofSeconds(60)).until(() -> outcomeLines(log).size() >= 2);
             } finally {
                 service.stop();

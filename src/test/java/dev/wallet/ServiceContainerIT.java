@@ -1,10 +1,6 @@
 package dev.wallet;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -25,6 +21,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.wallet.servers.Directories;
 import dev.wallet.servers.LocalServers;
 import dev.wallet.servers.LocalServersResource.Endpoints;
+import dev.wallet.servers.Management;
 import dev.wallet.servers.Podman;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -75,7 +72,8 @@ class ServiceContainerIT {
         String bob = "bob-" + UUID.randomUUID();
         int bobsEvents = 300;
         try (WalletTestClient client = new WalletTestClient(
-                new Endpoints(servers.kafka().bootstrapServers(), servers.dynamo().endpoint(), null, null, 0))) {
+                new Endpoints(servers.kafka().bootstrapServers(), servers.dynamo().endpoint(), null, null,
+                        new Management(management)))) {
             Process container = startReady(name, port, management, "first");
             client.send("e1-" + alice, alice, "CREDIT", "25.00");
             client.send("e2-" + alice, alice, "DEBIT", "40");
@@ -124,7 +122,7 @@ class ServiceContainerIT {
             if (!container.isAlive()) {
                 throw new IllegalStateException("The container exited, see " + WORK.resolve(name + "-" + run + ".log"));
             }
-            return ready(management);
+            return new Management(management).ready();
         });
         return container;
     }
@@ -136,18 +134,5 @@ class ServiceContainerIT {
         Map<String, String> env = new HashMap<>();
         environment.fields().forEachRemaining(field -> env.put(field.getKey(), field.getValue().asText()));
         return env;
-    }
-
-    private static boolean ready(int port) {
-        try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 }

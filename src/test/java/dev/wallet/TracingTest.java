@@ -33,7 +33,7 @@ class TracingTest extends ServiceTest {
         String traceId = TraceId.fromLongs(System.nanoTime(), 42);
         String producerSpan = SpanId.fromLong(7);
         ProducerRecord<String, byte[]> input = new ProducerRecord<>("wallet-events", user,
-                WalletTestClient.event(UUID.randomUUID().toString(), user, "CREDIT", "5")
+                EventJson.of(UUID.randomUUID().toString(), user, "CREDIT", "5")
                         .getBytes(StandardCharsets.UTF_8));
         input.headers().add("traceparent",
                 ("00-" + traceId + "-" + producerSpan + "-01").getBytes(StandardCharsets.UTF_8));

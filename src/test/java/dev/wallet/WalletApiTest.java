@@ -101,9 +101,7 @@ class WalletApiTest extends ServiceTest {
 
     @Test
     void openApiDescribesTheReadEndpoint() throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                "http://localhost:" + endpoints.managementPort() + "/q/openapi?format=json")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = endpoints.management().get("/q/openapi?format=json");
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(WalletTestClient.json(response.body()).path("paths").has("/wallets/{userId}")).isTrue();
     }

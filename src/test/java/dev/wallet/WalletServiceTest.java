@@ -1,10 +1,6 @@
 package dev.wallet;
 
 import java.math.BigDecimal;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,7 +101,7 @@ class WalletServiceTest extends ServiceTest {
         // A record keeps the timestamp its producer gave it: this one says eight days, past the retention of P7D.
         long eightDaysAgo = Instant.now().minus(Duration.ofDays(8)).toEpochMilli();
         client.send(new ProducerRecord<>(Channels.EVENTS, null, eightDaysAgo, user,
-                WalletTestClient.event(credit, user, "CREDIT", "5").getBytes(StandardCharsets.UTF_8)));
+                EventJson.of(credit, user, "CREDIT", "5").getBytes(StandardCharsets.UTF_8)));
         client.send(id(), user, "CREDIT", "1");
 
         JsonNode rejection = awaitRejections(credit, 1).get(0);
@@ -182,7 +178,7 @@ class WalletServiceTest extends ServiceTest {
     @Test
     void invalidAmountIsRejectedWithTheEventId() {
         String eventId = id();
-        client.send(user, WalletTestClient.event(eventId, user, "CREDIT", "1.001").getBytes(StandardCharsets.UTF_8));
+        client.send(user, EventJson.of(eventId, user, "CREDIT", "1.001").getBytes(StandardCharsets.UTF_8));
 
         JsonNode rejection = awaitRejections(eventId, 1).get(0);
         assertThat(rejection.get("reason").asText()).isEqualTo("INVALID_EVENT");
@@ -237,14 +233,14 @@ class WalletServiceTest extends ServiceTest {
         endpoints.dynamoDbLine().cut();
         try {
             client.send(id(), user, "CREDIT", "2");
-            await().atMost(PATIENCE).until(() -> readinessStatus() == 503);
+            await().atMost(PATIENCE).until(() -> endpoints.management().readiness() == 503);
             assertThat(client.balancesOf(user)).hasSize(1);
         } finally {
             endpoints.dynamoDbLine().heal();
         }
 
         assertThat(awaitBalances(2)).extracting(b -> b.get("balance").asText()).containsExactly("1", "3");
-        await().atMost(PATIENCE).until(() -> readinessStatus() == 200);
+        await().atMost(PATIENCE).until(() -> endpoints.management().readiness() == 200);
         assertWallet("3", 2);
     }
 
@@ -259,7 +255,7 @@ class WalletServiceTest extends ServiceTest {
             used.add(names.group());
         }
         assertThat(used).contains("wallet_outcomes_total", "kafka_consumer_fetch_manager_records_lag_max");
-        String metrics = metrics();
+        String metrics = endpoints.management().metrics();
         assertThat(used).allSatisfy(name -> assertThat(metrics).as("/q/metrics").containsPattern(
                 "(?m)^" + name + "[{ ]"));
     }
@@ -271,7 +267,7 @@ class WalletServiceTest extends ServiceTest {
 
         // The commit stage ends just after the outputs are visible.
         await().atMost(PATIENCE).untilAsserted(() -> {
-            String metrics = metrics();
+            String metrics = endpoints.management().metrics();
             for (String stage : List.of("queued", "apply", "record", "turn", "commit")) {
                 Matcher count = Pattern.compile("(?m)^wallet_batch_stage_seconds_count\\{[^}]*stage=\"" + stage
                         + "\"[^}]*\\} (\\S+)$").matcher(metrics);
@@ -279,12 +275,6 @@ class WalletServiceTest extends ServiceTest {
                 assertThat(Double.parseDouble(count.group(1))).as(stage).isPositive();
             }
         });
-    }
-
-    private String metrics() throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://localhost:" + endpoints.managementPort() + "/q/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
     }
 
     @Test
@@ -297,14 +287,6 @@ class WalletServiceTest extends ServiceTest {
         assertThat(wallet.billingModeSummary().billingMode()).isEqualTo(BillingMode.PAY_PER_REQUEST);
         assertThat(client.dynamo.describeTimeToLive(r -> r.tableName(DynamoDbLocal.EVENTS_TABLE))
                 .timeToLiveDescription().timeToLiveStatus()).isEqualTo(TimeToLiveStatus.ENABLED);
-    }
-
-    private int readinessStatus() throws Exception {
-        return HttpClient.newHttpClient()
-                .send(HttpRequest.newBuilder(URI.create("http://localhost:" + endpoints.managementPort() + "/q/health/ready"))
-                        .build(),
-                        HttpResponse.BodyHandlers.discarding())
-                .statusCode();
     }
 
     private List<JsonNode> awaitBalances(int count) {

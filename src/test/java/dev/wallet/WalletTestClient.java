@@ -89,15 +89,10 @@ final class WalletTestClient implements AutoCloseable {
         }
     }
 
-    static String event(String eventId, String userId, String type, String amount) {
-        return "{\"eventId\":\"%s\",\"userId\":\"%s\",\"type\":\"%s\",\"amount\":\"%s\"}"
-                .formatted(eventId, userId, type, amount);
-    }
-
     /** An event keyed by its user, as producers must send it. */
     static ProducerRecord<String, byte[]> record(String eventId, String userId, String type, String amount) {
         return new ProducerRecord<>(Channels.EVENTS, userId,
-                event(eventId, userId, type, amount).getBytes(StandardCharsets.UTF_8));
+                EventJson.of(eventId, userId, type, amount).getBytes(StandardCharsets.UTF_8));
     }
 
     /** Sends an event keyed by its user and waits for the broker's acknowledgement. */

@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
+import dev.wallet.EventJson;
+
 /** Who the events go to: {@code hotShare} of them to one user, the rest spread evenly over {@code users}. */
 record Workload(String name, int users, double hotShare) {
 
@@ -27,8 +29,7 @@ record Workload(String name, int users, double hotShare) {
             String eventId = prefix + "-" + i;
             String type = random.nextInt(10) < 6 ? "CREDIT" : "DEBIT";
             BigDecimal amount = BigDecimal.valueOf(100 + random.nextInt(type.equals("CREDIT") ? 9_901 : 4_901), 2);
-            String json = "{\"eventId\":\"%s\",\"userId\":\"%s\",\"type\":\"%s\",\"amount\":\"%s\"}"
-                    .formatted(eventId, userId, type, amount.toPlainString());
+            String json = EventJson.of(eventId, userId, type, amount.toPlainString());
             events.add(new Input(userId, json.getBytes(StandardCharsets.UTF_8), eventId));
         }
         return events;

@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
+import dev.wallet.EventJson;
+
 /**
  * A seeded random stream of input records: credits, debits (many of them overdrafts), re-sends of earlier events,
  * eventId conflicts and invalid records. The same seed gives the same stream.
@@ -61,8 +63,7 @@ final class EventStream {
     }
 
     private static Input valid(String eventId, String userId, String type, BigDecimal amount) {
-        String json = "{\"eventId\":\"%s\",\"userId\":\"%s\",\"type\":\"%s\",\"amount\":\"%s\"}"
-                .formatted(eventId, userId, type, amount.toPlainString());
+        String json = EventJson.of(eventId, userId, type, amount.toPlainString());
         return new Input(userId, json.getBytes(StandardCharsets.UTF_8), eventId, userId, type, amount);
     }
 

@@ -27,7 +27,7 @@ public class LocalServersResource implements QuarkusTestResourceLifecycleManager
      * tests can cut; the tests themselves go direct.
      */
     public record Endpoints(String kafkaBootstrapServers, String dynamoDbEndpoint, TcpProxy dynamoDbLine,
-            DevKeys keys, int managementPort) {
+            DevKeys keys, Management management) {
     }
 
     private LocalServers servers;
@@ -58,7 +58,7 @@ public class LocalServersResource implements QuarkusTestResourceLifecycleManager
     @Override
     public void inject(TestInjector testInjector) {
         testInjector.injectIntoFields(new Endpoints(servers.kafka().bootstrapServers(), servers.dynamo().endpoint(),
-                dynamoDbLine, keys, managementPort),
+                dynamoDbLine, keys, new Management(managementPort)),
                 new TestInjector.AnnotatedAndMatchesType(InjectEndpoints.class, Endpoints.class));
     }
 

@@ -2,10 +2,6 @@ package dev.wallet.servers;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,12 +30,13 @@ public final class ServiceProcess {
 
     private final ServerProcess process;
     /** Health and metrics are served there, apart from the API. */
-    private final int managementPort;
+    private final Management management;
 
     public ServiceProcess(String name, String kafkaBootstrapServers, String dynamoDbEndpoint,
             List<String> systemProperties, Path log) {
         int httpPort = ServerProcess.freePort();
-        this.managementPort = ServerProcess.freePort();
+        int managementPort = ServerProcess.freePort();
+        this.management = new Management(managementPort);
         List<String> jvmOptions = new ArrayList<>(List.of("-Dquarkus.http.port=" + httpPort,
                 "-Dquarkus.management.port=" + managementPort));
         jvmOptions.addAll(systemProperties);
@@ -109,20 +106,12 @@ public final class ServiceProcess {
     }
 
     public boolean ready() {
-        try {
-            return get("/q/health/ready", HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-        } catch (IOException e) {
-            return false;
-        }
+        return management.ready();
     }
 
     /** Its metrics, in the Prometheus text format. */
     public String metrics() {
-        try {
-            return get("/q/metrics", HttpResponse.BodyHandlers.ofString()).body();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return management.metrics();
     }
 
     /** The most resident memory it has used so far, in bytes. */
@@ -132,16 +121,6 @@ public final class ServiceProcess {
 
     public Duration cpuTime() {
         return process.cpuTime();
-    }
-
-    private <T> HttpResponse<T> get(String path, HttpResponse.BodyHandler<T> body) throws IOException {
-        try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + managementPort + path)).build(), body);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(e);
-        }
     }
 
     /** {@code kill -9}: a crash. */

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -19,7 +20,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import dev.wallet.EventJson;
 import dev.wallet.messaging.Channels;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * Replaces the package's class data sharing archive with one recorded from a real run of the packaged service:
@@ -71,9 +75,9 @@ public final class StartupArchive {
     /** Events down every path: applied, rejected by the store, rejected as malformed. Returns how many. */
     private static int sendEvents(String bootstrapServers) throws Exception {
         List<String> events = List.of(
-                "{\"eventId\":\"e1\",\"userId\":\"u1\",\"type\":\"CREDIT\",\"amount\":\"10.00\"}",
-                "{\"eventId\":\"e2\",\"userId\":\"u1\",\"type\":\"DEBIT\",\"amount\":\"4.00\"}",
-                "{\"eventId\":\"e3\",\"userId\":\"u1\",\"type\":\"DEBIT\",\"amount\":\"100.00\"}",
+                EventJson.of("e1", "u1", "CREDIT", "10.00"),
+                EventJson.of("e2", "u1", "DEBIT", "4.00"),
+                EventJson.of("e3", "u1", "DEBIT", "100.00"),
                 "not an event");
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
                 Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
@@ -93,14 +97,9 @@ public final class StartupArchive {
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
                 new StringDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(Channels.BALANCES, Channels.REJECTIONS));
-            long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-            int seen = 0;
-            while (seen < count) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("Only " + seen + " of " + count + " outcomes were published");
-                }
-                seen += consumer.poll(Duration.ofMillis(200)).count();
-            }
+            AtomicInteger seen = new AtomicInteger();
+            await("outcomes published").atMost(Duration.ofMinutes(1)).pollInSameThread().pollDelay(Duration.ZERO)
+                    .until(() -> seen.addAndGet(consumer.poll(Duration.ofMillis(200)).count()) >= count);
         }
     }
 }
