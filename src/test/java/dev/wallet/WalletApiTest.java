@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,6 +21,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
+import dev.wallet.messaging.Channels;
 import dev.wallet.servers.DevKeys;
 import dev.wallet.servers.LocalServersResource;
 
@@ -62,6 +64,20 @@ class WalletApiTest extends ServiceTest {
         assertThat(response.statusCode()).isEqualTo(404);
         assertThat(WalletTestClient.json(response.body()).get("status").asInt()).isEqualTo(404);
         assertThat(client.walletItem(user)).isEmpty();
+    }
+
+    @Test
+    void userWhoseOnlyEventWasRefusedAsTooOldIsNotFound() throws Exception {
+        String eventId = UUID.randomUUID().toString();
+        long eightDaysAgo = Instant.now().minus(Duration.ofDays(8)).toEpochMilli();
+        client.send(new ProducerRecord<>(Channels.EVENTS, null, eightDaysAgo, user,
+                EventJson.of(eventId, user, "CREDIT", "5").getBytes(StandardCharsets.UTF_8)));
+        await().atMost(Duration.ofSeconds(60)).until(() -> client.rejectionsOf(eventId).size() == 1);
+
+        HttpResponse<String> response = get(user, endpoints.keys().token(VALID, DevKeys.READER));
+
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(client.walletItem(user)).as("written to refuse it").containsKey("last_run");
     }
 
     @Test

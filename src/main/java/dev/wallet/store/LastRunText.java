@@ -41,8 +41,13 @@ final class LastRunText {
         return 7 + 2 * number + outcome + 19 + 32 + 4 + 4 * WalletEvent.MAX_EVENT_ID_LENGTH;
     }
 
+    /** How the wallet's last_run begins: the time of its last write. */
+    static String head(Wallet wallet) {
+        return wallet.writtenAt().toString();
+    }
+
     static String write(Wallet wallet) {
-        StringBuilder text = new StringBuilder(wallet.writtenAt().toString());
+        StringBuilder text = new StringBuilder(head(wallet));
         wallet.lastRun().forEach((eventId, entry) -> text.append('\n')
                 .append(entry.type() == EventType.CREDIT ? 'C' : 'D').append(' ')
                 .append(entry.amount().toPlainString()).append(' ')

@@ -2,6 +2,7 @@ package dev.wallet.store;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,8 +22,13 @@ import dev.wallet.WalletEvent;
 record Run(Wallet before, List<WalletEvent> events, List<Outcome> outcomes, BigDecimal balance, long version,
         Instant at) {
 
-    /** {@code oldestSent}: an event sent before it may have been applied, its record expired since. */
-    static Run decide(Wallet wallet, List<WalletEvent> events, Instant at, Instant oldestSent) {
+    /**
+     * {@code oldestSent}: an event sent before it may have been applied, its record expired since. The run's time is
+     * {@code now}, or just after the wallet's last write if this clock is behind: with the version, it tells a
+     * wallet's writes apart ({@link WalletRequests#write}).
+     */
+    static Run decide(Wallet wallet, List<WalletEvent> events, Instant now, Instant oldestSent) {
+        Instant at = now.isAfter(wallet.writtenAt()) ? now : wallet.writtenAt().plus(1, ChronoUnit.MICROS);
         List<Outcome> outcomes = new ArrayList<>(events.size());
         BigDecimal balance = wallet.balance();
         long version = wallet.version();
@@ -60,9 +66,17 @@ record Run(Wallet before, List<WalletEvent> events, List<Outcome> outcomes, BigD
         return new Wallet(balance, version, at, lastRun);
     }
 
-    /** Only rejections leave the wallet as it is: nothing to write, they are judged the same way again. */
-    boolean changesWallet() {
-        return version != before.version();
+    /**
+     * Only rejections judged on the balance leave the wallet as it is: judged again on it, they come out the same.
+     * An {@code EVENT_TOO_OLD} depends on the clock too, so its run is written, as the wallet's last write: an
+     * instance that judged the event before its cut-off and writes later then fails on that write, and finds it.
+     */
+    boolean writesWallet() {
+        return version != before.version() || outcomes.stream().anyMatch(Run::tooOld);
+    }
+
+    private static boolean tooOld(Outcome outcome) {
+        return outcome instanceof Outcome.Rejected rejected && rejected.reason() == RejectionReason.EVENT_TOO_OLD;
     }
 
     static Outcome.Rejected rejected(WalletEvent event, RejectionReason reason, BigDecimal balance) {

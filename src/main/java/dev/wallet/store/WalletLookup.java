@@ -20,7 +20,7 @@ public class WalletLookup {
         this.metrics = metrics;
     }
 
-    /** Empty when the user has no wallet item: no event of theirs was ever applied. */
+    /** Empty when no event of the user was ever applied and the wallet holds nothing. */
     public Optional<WalletBalance> find(String userId) {
         metrics.request("GetItem");
         var item = dynamo.getItem(requests.readWallet(userId)).item();
@@ -28,6 +28,10 @@ public class WalletLookup {
             return Optional.empty();
         }
         Wallet wallet = WalletItems.wallet(item);
+        if (wallet.version() == 0 && wallet.balance().signum() == 0) {
+            // Written only to reject events as too old (Run#writesWallet): nothing applied, nothing held.
+            return Optional.empty();
+        }
         return Optional.of(new WalletBalance(userId, wallet.balance(), wallet.version(), wallet.writtenAt()));
     }
 }

@@ -94,7 +94,7 @@ class WalletReads {
     // Rejections only: nothing is written, so no version condition checks the wallet they were judged on, and
     // a rejection is final. That wallet may miss an event found recorded (another writer applied it after the
     // wallet was read or cached, before the records were read): the rejections stand only if the wallet is
-    // still at that version now, after the records were read. A version is reached by one write only.
+    // still at that version now, after the records were read. A version holds one balance only.
     boolean stillAt(String userId, long version) {
         metrics.request("GetItem");
         return WalletItems.version(dynamo.getItem(requests.readVersion(userId)).item()) == version;

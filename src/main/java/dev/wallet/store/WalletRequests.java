@@ -75,8 +75,9 @@ public class WalletRequests {
         // Table names hold only letters, digits, '_', '-' and '.': quoted, they are safe in a statement.
         this.insertWallet = "INSERT INTO \"%s\" VALUE {'%s': ?, '%s': ?, '%s': ?, '%s': ?}"
                 .formatted(walletTable, USER_ID, BALANCE, VERSION, LAST_RUN);
-        this.updateWallet = "UPDATE \"%s\" SET \"%s\" = ? SET \"%s\" = ? SET \"%s\" = ? WHERE \"%s\" = ? AND \"%s\" = ?"
-                .formatted(walletTable, BALANCE, VERSION, LAST_RUN, USER_ID, VERSION);
+        this.updateWallet = ("UPDATE \"%s\" SET \"%s\" = ? SET \"%s\" = ? SET \"%s\" = ?"
+                + " WHERE \"%s\" = ? AND \"%s\" = ? AND begins_with(\"%s\", ?)")
+                .formatted(walletTable, BALANCE, VERSION, LAST_RUN, USER_ID, VERSION, LAST_RUN);
     }
 
     String walletTable() {
@@ -137,42 +138,54 @@ public class WalletRequests {
                 .expressionAttributeNames(Map.of("#version", VERSION)).build();
     }
 
-    /** Writes the wallet {@code item}. DynamoDB refuses it when the wallet is no longer at {@code expectedVersion}. */
-    UpdateItemRequest write(long expectedVersion, Map<String, AttributeValue> item) {
+    /**
+     * Writes the wallet {@code item}. DynamoDB refuses it unless the wallet is still as it was {@code before}: at its
+     * version, and its last write the same, told by its time at the head of {@code last_run} (a write that rejects an
+     * event as too old keeps the version, see {@link Run#writesWallet}).
+     */
+    UpdateItemRequest write(Wallet before, Map<String, AttributeValue> item) {
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":balance", item.get(BALANCE));
         values.put(":version", item.get(VERSION));
         values.put(":run", item.get(LAST_RUN));
-        String condition;
-        if (expectedVersion == 0) {
-            // A wallet without a version (missing, or written by an older tool) has had no event applied.
-            condition = "attribute_not_exists(#version) OR #version = :expected";
-            values.put(":expected", n(0));
+        values.put(":expected", n(before.version()));
+        // A wallet without a version (missing, or written by an older tool) has had no event applied.
+        String version = before.version() == 0 ? "(attribute_not_exists(#version) OR #version = :expected)"
+                : "#version = :expected";
+        String lastWrite;
+        if (neverWritten(before)) {
+            lastWrite = "attribute_not_exists(#run)";
         } else {
-            condition = "#version = :expected";
-            values.put(":expected", n(expectedVersion));
+            lastWrite = "begins_with(#run, :writtenAt)";
+            values.put(":writtenAt", s(LastRunText.head(before)));
         }
         return UpdateItemRequest.builder().tableName(walletTable).key(Map.of(USER_ID, item.get(USER_ID)))
                 .updateExpression("SET #balance = :balance, #version = :version, #run = :run")
-                .conditionExpression(condition).expressionAttributeNames(WALLET_NAMES)
+                .conditionExpression(version + " AND " + lastWrite).expressionAttributeNames(WALLET_NAMES)
                 .expressionAttributeValues(values).build();
     }
 
     /**
      * The write of {@link #write} as one PartiQL statement of a batch, so that a batch of wallet writes costs one
-     * request, not one each. A wallet without events gets an INSERT, which DynamoDB refuses (DuplicateItem) when
-     * an item exists, e.g. written by another tool: {@link #write} takes that one. Otherwise an UPDATE, which
-     * DynamoDB refuses (ConditionalCheckFailed) unless the item exists at {@code expectedVersion}.
+     * request, not one each. A wallet without events or writes gets an INSERT, which DynamoDB refuses (DuplicateItem)
+     * when an item exists; otherwise an UPDATE, which DynamoDB refuses (ConditionalCheckFailed) unless the item exists
+     * as it was {@code before}. An item only another tool wrote (without last_run) is refused either way:
+     * {@link #write} takes it.
      */
-    BatchStatementRequest writeStatement(long expectedVersion, Map<String, AttributeValue> item) {
-        if (expectedVersion == 0) {
+    BatchStatementRequest writeStatement(Wallet before, Map<String, AttributeValue> item) {
+        if (before.version() == 0 && neverWritten(before)) {
             return BatchStatementRequest.builder().statement(insertWallet)
                     .parameters(item.get(USER_ID), item.get(BALANCE), item.get(VERSION), item.get(LAST_RUN)).build();
         }
         return BatchStatementRequest.builder().statement(updateWallet)
                 .parameters(item.get(BALANCE), item.get(VERSION), item.get(LAST_RUN), item.get(USER_ID),
-                        n(expectedVersion))
+                        n(before.version()), s(LastRunText.head(before)))
                 .build();
+    }
+
+    /** No last_run: a missing wallet, or one only another tool wrote. */
+    private static boolean neverWritten(Wallet wallet) {
+        return wallet.writtenAt().equals(Wallet.EMPTY.writtenAt());
     }
 
     /** At most {@link #MAX_STATEMENTS}, each for another wallet. */

@@ -32,7 +32,7 @@ import dev.wallet.config.WalletConfig;
  * wallets not cached ({@link WalletCache}), then the records of the events' ids, and of the last_run events of the
  * wallets this instance did not see recorded;</li>
  * <li>{@link #decide}: per user, the new events are decided in order against the wallet read ({@link Run});</li>
- * <li>{@link WalletWrites#writeAll}: each user's run in one write conditional on the wallet's version (a hot wallet
+ * <li>{@link WalletWrites#writeAll}: each user's run in one write conditional on the wallet as read (a hot wallet
  * is written once per batch, not per event), which also keeps those events' outcomes in the wallet item
  * ({@code last_run});</li>
  * <li>{@link #settle}: a user whose wallet moved meanwhile is read and decided again until its write holds;</li>
@@ -42,10 +42,10 @@ import dev.wallet.config.WalletConfig;
  *
  * <h2>Crashes</h2>
  * A crash between the wallet writes and the records loses nothing, and changes no outcome already published: the
- * redelivered events of a wallet write are found in its {@code last_run}; a user's run of rejections only, which
- * writes no wallet, is decided again against the same wallet (its user's later events wait behind it in the
- * partition, and {@link WalletReads#stillAt} checks the version), as conflicts, which are never recorded, always
- * are.
+ * redelivered events of a wallet write are found in its {@code last_run}; a user's run of rejections judged on the
+ * balance only, which writes no wallet ({@link Run#writesWallet}), is decided again against the same wallet (its
+ * user's later events wait behind it in the partition, and {@link WalletReads#stillAt} checks the version), as
+ * conflicts, which are never recorded, always are.
  *
  * <h2>Concurrency</h2>
  * The caller must not process another batch with events of the same users before this one returned, and must
@@ -214,10 +214,10 @@ public class WalletStore {
             }
         }
         Run run = Run.decide(wallet, fresh, now, now.minus(retention).plus(CLOCK_SKEW));
-        if (!run.changesWallet() && !fresh.isEmpty() && !reads.stillAt(userId, wallet.version())) {
+        if (!run.writesWallet() && !fresh.isEmpty() && !reads.stillAt(userId, wallet.version())) {
             return new Attempt(userId, events, known, run, true);
         }
-        if (run.changesWallet()) {
+        if (run.writesWallet()) {
             // This write replaces last_run: the events known only from it must be recorded first.
             recordHere(userId, wallet, snapshot, known, batch, now);
         }
@@ -295,7 +295,7 @@ public class WalletStore {
             boolean stale) {
 
         boolean writes() {
-            return !stale && run.changesWallet();
+            return !stale && run.writesWallet();
         }
 
         /** How each eventId is known once the run is written (or needed no write). */

@@ -23,10 +23,11 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  * {@link WalletReads}.
  *
  * <h2>Wallets</h2>
- * Each conditional on the version its run was decided on. A batch's runs go as PartiQL statements,
- * {@value WalletRequests#MAX_STATEMENTS} per BatchExecuteStatement: each statement succeeds or fails on its own, like
- * an UpdateItem, at the same write units, for a 25th of the requests (docs/benchmarks.md). One run alone, decided
- * again after a conflict, is an UpdateItem, which also takes a wallet item that exists without a version.
+ * Each conditional on the wallet its run was decided on: its version and last write. A batch's runs go as PartiQL
+ * statements, {@value WalletRequests#MAX_STATEMENTS} per BatchExecuteStatement: each statement succeeds or fails
+ * on its own, like an UpdateItem, at the same write units, for a 25th of the requests (docs/benchmarks.md). One
+ * run alone, decided again after a conflict, is an UpdateItem, which also takes a wallet item that exists without
+ * a version.
  *
  * <h2>Records</h2>
  * Unconditional puts, {@value WalletRequests#MAX_WRITE_ITEMS} per BatchWriteItem: the wallet write before them
@@ -72,7 +73,7 @@ class WalletWrites {
         cache.forget(userId);
         Write write = Write.of(userId, run);
         try {
-            dynamo.updateItem(requests.write(run.before().version(), write.item()));
+            dynamo.updateItem(requests.write(run.before(), write.item()));
             written(write);
             return true;
         } catch (ConditionalCheckFailedException e) {
@@ -121,8 +122,7 @@ class WalletWrites {
         metrics.request("BatchExecuteStatement");
         pending.forEach(write -> cache.forget(write.userId()));
         BatchExecuteStatementResponse response = dynamo.batchExecuteStatement(WalletRequests.writeAll(
-                pending.stream().map(write -> requests.writeStatement(write.run().before().version(),
-                        write.item())).toList()));
+                pending.stream().map(write -> requests.writeStatement(write.run().before(), write.item())).toList()));
         List<Write> again = new ArrayList<>();
         for (int i = 0; i < pending.size(); i++) {
             Write write = pending.get(i);

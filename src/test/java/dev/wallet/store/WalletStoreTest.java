@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 import org.junit.jupiter.api.AfterAll;
@@ -26,9 +27,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import software.amazon.awssdk.core.SdkRequest;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchExecuteStatementRequest;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 import dev.wallet.EventType;
 import dev.wallet.Outcome;
@@ -522,6 +530,17 @@ class WalletStoreTest {
         }
 
         @Test
+        void walletWrittenByAnotherToolAtAVersionTakesEvents() {
+            dynamo.putItem(r -> r.tableName(DynamoDbLocal.WALLET_TABLE).item(Map.of("user_id", AttributeValue.fromS(user),
+                    "balance", AttributeValue.fromN("10"), "version", AttributeValue.fromN("3"))));
+
+            assertThat(applied(store, List.of(debit("4"))).get(0)).isInstanceOf(Outcome.Applied.class);
+            assertThat(applied(store, List.of(credit("1"))).get(0)).isInstanceOf(Outcome.Applied.class);
+
+            assertWallet("7", 5);
+        }
+
+        @Test
         void debitThatWouldMakeTheBalanceTooLongForDynamoDbIsRejectedAsADebit() {
             dynamo.putItem(r -> r.tableName(DynamoDbLocal.WALLET_TABLE).item(Map.of("user_id", AttributeValue.fromS(user),
                     "balance", AttributeValue.fromN("1E+37"))));
@@ -595,6 +614,46 @@ class WalletStoreTest {
             assertThat(outcomes.get(2)).isInstanceOfSatisfying(Outcome.Applied.class,
                     applied -> assertThat(applied.balance()).isEqualByComparingTo("60"));
             assertWallet("60", 3);
+        }
+
+        @Test
+        void eventRefusedAsTooOldIsNotAppliedByAnInstanceThatJudgedItBeforeItsCutOff() {
+            applied(store, List.of(credit("10")));
+            WalletEvent late = credit("5").sent(Instant.now().minus(Duration.ofDays(7)).plus(Duration.ofMinutes(30)));
+
+            // Judged by an instance half an hour earlier (a longer retention stands for its earlier clock), which
+            // was then paused before its wallet write, and meanwhile by the partition's next owner, after the cut-off.
+            try (PausedBeforeItsWrite earlier = new PausedBeforeItsWrite("P8D")) {
+                CompletableFuture<List<Outcome>> judgedEarlier = earlier.apply(late);
+                List<Outcome> refused = applied(store, List.of(late));
+                earlier.resume();
+
+                assertThat(refused).singleElement().isInstanceOfSatisfying(Outcome.Rejected.class,
+                        rejected -> assertThat(rejected.reason()).isEqualTo(RejectionReason.EVENT_TOO_OLD));
+                assertThat(judgedEarlier.join()).usingRecursiveComparison().isEqualTo(refused);
+            }
+            assertWallet("10", 1);
+        }
+
+        @Test
+        void eventAppliedIsNotRefusedAsTooOldByAnInstanceThatJudgedItAfterItsCutOff() {
+            applied(store, List.of(credit("10")));
+            WalletEvent late = credit("5").sent(Instant.now().minus(Duration.ofDays(7)).plus(Duration.ofMinutes(30)));
+            WalletConfig earlierClock = TestConfigs.wallet(Map.of("wallet.idempotency.retention", "P8D"));
+
+            // Refused by an instance whose clock is half an hour ahead, paused before it wrote anything, and meanwhile
+            // applied by another.
+            try (PausedBeforeItsWrite later = new PausedBeforeItsWrite("P7D")) {
+                CompletableFuture<List<Outcome>> judgedLater = later.apply(late);
+                List<Outcome> applied = applied(Stores.instance(dynamo, requests, workers, registry, earlierClock),
+                        List.of(late));
+                later.resume();
+
+                assertThat(applied).singleElement().isInstanceOf(Outcome.Applied.class);
+                assertThat(judgedLater.join()).usingRecursiveComparison().isEqualTo(applied);
+            }
+            assertWallet("15", 2);
+            assertThat(record(late).get("outcome").s()).isEqualTo("APPLIED");
         }
 
         @Test
@@ -675,7 +734,7 @@ class WalletStoreTest {
                 Wallet after = Run.decide(before, List.of(event), Instant.now(), Instant.MIN).after();
                 Map<String, AttributeValue> item = WalletItems.walletItem(user, after);
 
-                double reported = dynamo.updateItem(requests.write(before.version(), item).toBuilder()
+                double reported = dynamo.updateItem(requests.write(before, item).toBuilder()
                         .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build()).consumedCapacity().capacityUnits();
 
                 assertThat(WriteUnits.ofWallet(user, before, item)).as("eventId of %d characters", idLength)
@@ -798,6 +857,59 @@ class WalletStoreTest {
         void release() {
             gate.countDown();
             pool.shutdown();
+        }
+    }
+
+    /**
+     * An instance whose first DynamoDB write waits until {@link #resume}, as if the instance was paused just before
+     * it, after it judged its batch; with its own retention, which stands for a clock running earlier or later.
+     */
+    private static final class PausedBeforeItsWrite implements ExecutionInterceptor, AutoCloseable {
+
+        private final AtomicBoolean armed = new AtomicBoolean(true);
+        private final CountDownLatch paused = new CountDownLatch(1);
+        private final CountDownLatch resumed = new CountDownLatch(1);
+        private final DynamoDbClient client;
+        private final WalletStore instance;
+
+        PausedBeforeItsWrite(String retention) {
+            WalletConfig settings = TestConfigs.wallet(Map.of("wallet.idempotency.retention", retention));
+            client = DynamoDbLocal.client(server.endpoint(), this);
+            instance = Stores.instance(client, new WalletRequests(settings), workers, registry, settings);
+        }
+
+        @Override
+        public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+            SdkRequest request = context.request();
+            boolean write = request instanceof BatchExecuteStatementRequest || request instanceof UpdateItemRequest
+                    || request instanceof BatchWriteItemRequest;
+            if (write && armed.compareAndSet(true, false)) {
+                paused.countDown();
+                try {
+                    resumed.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        /** Its outcomes of a batch of this event, applied in the background; returns once it is paused. */
+        CompletableFuture<List<Outcome>> apply(WalletEvent event) {
+            CompletableFuture<List<Outcome>> outcomes = CompletableFuture.supplyAsync(
+                    () -> applied(instance, List.of(event)));
+            await().atMost(Duration.ofSeconds(10)).until(() -> paused.getCount() == 0 || outcomes.isDone());
+            assertThat(outcomes).as("paused before its first write").isNotDone();
+            return outcomes;
+        }
+
+        void resume() {
+            resumed.countDown();
+        }
+
+        @Override
+        public void close() {
+            resume();
+            client.close();
         }
     }
 
