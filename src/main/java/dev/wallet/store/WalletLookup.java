@@ -28,7 +28,7 @@ public class WalletLookup {
             return Optional.empty();
         }
         Wallet wallet = WalletItems.wallet(item);
-        if (wallet.version() == 0 && wallet.balance().signum() == 0) {
+        if (wallet.version() == 0 && wallet.balance().signum() == 0 && !wallet.lastRun().isEmpty()) {
             // Written only to reject events as too old (Run#writesWallet): nothing applied, nothing held.
             return Optional.empty();
         }

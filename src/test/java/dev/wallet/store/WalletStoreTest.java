@@ -630,7 +630,8 @@ class WalletStoreTest {
 
                 assertThat(refused).singleElement().isInstanceOfSatisfying(Outcome.Rejected.class,
                         rejected -> assertThat(rejected.reason()).isEqualTo(RejectionReason.EVENT_TOO_OLD));
-                assertThat(judgedEarlier.join()).usingRecursiveComparison().isEqualTo(refused);
+                assertThat(judgedEarlier).succeedsWithin(Duration.ofSeconds(30)).usingRecursiveComparison()
+                        .isEqualTo(refused);
             }
             assertWallet("10", 1);
         }
@@ -650,7 +651,8 @@ class WalletStoreTest {
                 later.resume();
 
                 assertThat(applied).singleElement().isInstanceOf(Outcome.Applied.class);
-                assertThat(judgedLater.join()).usingRecursiveComparison().isEqualTo(applied);
+                assertThat(judgedLater).succeedsWithin(Duration.ofSeconds(30)).usingRecursiveComparison()
+                        .isEqualTo(applied);
             }
             assertWallet("15", 2);
             assertThat(record(late).get("outcome").s()).isEqualTo("APPLIED");
