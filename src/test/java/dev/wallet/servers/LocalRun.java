@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * The quick start: Kafka on 127.0.0.1:9092 and DynamoDB Local on 127.0.0.1:8000, then the packaged service
- * against them, until Ctrl-C stops all three. Run by {@code ./mvnw -Plocal} (see the README).
+ * against them (API on 8080, management on 9000; each port a system property), until Ctrl-C stops all three. Run by
+ * {@code ./mvnw -Plocal} (see the README).
  */
 public final class LocalRun {
 
@@ -25,23 +26,27 @@ public final class LocalRun {
                 Integer.getInteger("dynamodb.port", 8000))) {
             servers.kafka().createTopics(KafkaBroker.SERVICE_TOPICS);
             DevKeys keys = DevKeys.create(work.resolve("keys"));
-            Process service = startService(servers, keys);
+            int httpPort = Integer.getInteger("http.port", 8080);
+            Process service = startService(servers, keys, httpPort, Integer.getInteger("management.port", 9000));
             Runtime.getRuntime().addShutdownHook(new Thread(service::destroy));
             System.out.printf("%nKafka: %s  DynamoDB Local: %s  (server logs in %s)%n",
                     servers.kafka().bootstrapServers(), servers.dynamo().endpoint(), work.toAbsolutePath());
             // A token for this run's key only: the key pair is made anew at each start and never saved.
             System.out.printf("Read a wallet (token valid 12 h):%n  curl -H 'Authorization: Bearer %s' "
-                    + "http://127.0.0.1:8080/wallets/alice%n%n", keys.token(Duration.ofHours(12), DevKeys.READER));
+                    + "http://127.0.0.1:%d/wallets/alice%n%n", keys.token(Duration.ofHours(12), DevKeys.READER), httpPort);
             service.waitFor();
         }
     }
 
-    private static Process startService(LocalServers servers, DevKeys keys) throws IOException {
+    private static Process startService(LocalServers servers, DevKeys keys, int httpPort, int managementPort)
+            throws IOException {
         ProcessBuilder builder = new ProcessBuilder(ServiceProcess.command(List.of()))
                 .directory(ServiceProcess.DIRECTORY.toFile()).inheritIO();
         builder.environment().putAll(ServiceProcess.environment(servers.kafka().bootstrapServers(),
                 servers.dynamo().endpoint()));
         builder.environment().putAll(keys.serviceEnvironment());
+        builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(httpPort));
+        builder.environment().put("QUARKUS_MANAGEMENT_PORT", Integer.toString(managementPort));
         return builder.start();
     }
 }
