@@ -541,6 +541,22 @@ class WalletStoreTest {
         }
 
         @Test
+        void walletWhoseWriteCanNeverHoldFailsTheBatchInsteadOfRetryingForever() {
+            // Only a last write's time and no events, at version 0: no conditional write this service makes takes it.
+            dynamo.putItem(r -> r.tableName(DynamoDbLocal.WALLET_TABLE).item(Map.of("user_id", AttributeValue.fromS(user),
+                    "balance", AttributeValue.fromN("5"), "version", AttributeValue.fromN("0"),
+                    "last_run", AttributeValue.fromS(Instant.EPOCH.toString()))));
+            double writes = requests("UpdateItem");
+
+            assertThat(CompletableFuture.supplyAsync(() -> applied(store, List.of(credit("1")))))
+                    .failsWithin(Duration.ofSeconds(30)).withThrowableThat()
+                    .withMessageContaining("moved each of the 20 times");
+
+            assertThat(requests("UpdateItem") - writes).isEqualTo(20);
+            assertWallet("5", 0);
+        }
+
+        @Test
         void debitThatWouldMakeTheBalanceTooLongForDynamoDbIsRejectedAsADebit() {
             dynamo.putItem(r -> r.tableName(DynamoDbLocal.WALLET_TABLE).item(Map.of("user_id", AttributeValue.fromS(user),
                     "balance", AttributeValue.fromN("1E+37"))));
