@@ -5,8 +5,8 @@ import java.time.Instant;
 import dev.wallet.store.WalletBalance;
 
 /**
- * The read API's answer: the balance as a decimal string, as on wallet-balances; {@code updatedAt} is null for a
- * wallet another tool wrote.
+ * The read API's answer: the balance as a decimal string, as on wallet-balances; {@code updatedAt} is the wallet's
+ * last write (which may also have refused events as too old), null for a wallet another tool wrote.
  */
 public record WalletView(String userId, String balance, long version, String updatedAt) {
 

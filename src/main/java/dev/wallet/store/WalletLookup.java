@@ -20,7 +20,7 @@ public class WalletLookup {
         this.metrics = metrics;
     }
 
-    /** Empty when no event of the user was ever applied and the wallet holds nothing. */
+    /** Empty when the user has no wallet item, or only one written to refuse events as too old. */
     public Optional<WalletBalance> find(String userId) {
         metrics.request("GetItem");
         var item = dynamo.getItem(requests.readWallet(userId)).item();

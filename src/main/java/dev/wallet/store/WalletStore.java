@@ -63,8 +63,6 @@ public class WalletStore {
     private static final Duration CLOCK_SKEW = Duration.ofHours(1);
     /** The shortest eventId retention: events are refused once sent longer ago than it less {@link #CLOCK_SKEW}. */
     public static final Duration MIN_RETENTION = Duration.ofDays(1);
-    /** How often a user's events are decided again in one batch, each time its wallet moved, before it fails. */
-    private static final int SETTLE_TRIES = 20;
 
     private final WalletReads reads;
     private final WalletWrites writes;
@@ -233,18 +231,28 @@ public class WalletStore {
     private Map<String, Known> settle(List<WalletEvent> events, Batch batch, Instant now) {
         String userId = events.get(0).userId();
         List<String> eventIds = events.stream().map(WalletEvent::eventId).toList();
-        for (int tries = 0; tries < SETTLE_TRIES; tries++) {
+        Wallet refused = null;
+        while (true) {
             Log.debugf("Wallet %s moved since it was read, deciding its events again", userId);
             // On this thread, one of the workers: waiting for other workers here could starve the pool.
-            Attempt attempt = attempt(events, reads.readHere(List.of(userId), eventIds), batch, now);
+            Snapshot snapshot = reads.readHere(List.of(userId), eventIds);
+            if (refused != null && unmoved(refused, snapshot.wallet(userId))) {
+                // A condition that never holds (an item this service did not write) must not spin on DynamoDB: the
+                // batch fails, readiness goes down, and its retries back off.
+                throw new IllegalStateException("DynamoDB refused the write of the wallet of " + userId
+                        + ", which has not moved since it was read: an item this service cannot write");
+            }
+            Attempt attempt = attempt(events, snapshot, batch, now);
             if (!attempt.stale() && (!attempt.writes() || writes.write(userId, attempt.run()))) {
                 return attempt.settled();
             }
+            refused = attempt.writes() ? attempt.run().before() : null;
         }
-        // A write whose condition can never hold (an item this service did not write) must not spin on DynamoDB:
-        // the batch fails, readiness goes down, and its retries back off, each deciding everything again.
-        throw new IllegalStateException("The wallet of " + userId + " moved each of the " + SETTLE_TRIES
-                + " times its events were decided again");
+    }
+
+    /** The same wallet write, as far as a write's condition can tell ({@link WalletRequests#write}). */
+    private static boolean unmoved(Wallet before, Wallet now) {
+        return before.version() == now.version() && before.writtenAt().equals(now.writtenAt());
     }
 
     /**

@@ -24,10 +24,10 @@ final class EventStream {
 
     private static final String[] INVALID_VALUES = {
             "not json at all",
-            "{\"eventId\":\"%s\",\"userId\":\"%s\",\"type\":\"CREDIT\",\"amount\":\"0\"}",
-            "{\"eventId\":\"%s\",\"userId\":\"%s\",\"type\":\"DEBIT\",\"amount\":\"-4\"}",
-            "{\"eventId\":\"%s\",\"userId\":\"%s\",\"type\":\"CREDIT\",\"amount\":\"1.001\"}",
-            "{\"eventId\":\"%s\",\"userId\":\"%s\",\"type\":\"REFUND\",\"amount\":\"1\"}",
+            EventJson.of("%s", "%s", "CREDIT", "0"),
+            EventJson.of("%s", "%s", "DEBIT", "-4"),
+            EventJson.of("%s", "%s", "CREDIT", "1.001"),
+            EventJson.of("%s", "%s", "REFUND", "1"),
             "{\"eventId\":\"%s\",\"userId\":\"%s\",\"type\":\"CREDIT\"}",
             "[\"%s\",\"%s\"]" };
 

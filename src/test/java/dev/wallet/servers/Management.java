@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 
 /** The service's management interface (health, metrics, OpenAPI) on a port of its own, on this host. */
 public record Management(int port) {
@@ -40,7 +41,8 @@ public record Management(int port) {
 
     private <T> HttpResponse<T> send(String path, HttpResponse.BodyHandler<T> body) throws IOException {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(), body);
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .timeout(Duration.ofSeconds(10)).build(), body);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException(e);
