@@ -21,6 +21,10 @@ import dev.wallet.servers.DynamoDbLocal;
 /** Everything the service published, as {@link OutputReader} read it, and the wallet table as DynamoDB holds it. */
 final class Observed {
 
+    /** The output topics, as the contract names them. */
+    static final String BALANCES = "wallet-balances";
+    static final String REJECTIONS = "wallet-events-rejected";
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Balance records by (userId, version), redeliveries included. */
@@ -43,7 +47,7 @@ final class Observed {
             unreadable.add(topic + ": " + record);
             return;
         }
-        if (topic.equals("wallet-balances")) {
+        if (topic.equals(BALANCES)) {
             String userId = value.path("userId").asText();
             long version = value.path("version").asLong();
             balances.computeIfAbsent(Expected.key(userId, version), k -> new CopyOnWriteArrayList<>()).add(value);

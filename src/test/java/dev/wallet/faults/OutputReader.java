@@ -39,7 +39,7 @@ final class OutputReader implements AutoCloseable {
 
     private void read() {
         try (consumer) {
-            consumer.subscribe(List.of("wallet-balances", "wallet-events-rejected"), new ConsumerRebalanceListener() {
+            consumer.subscribe(List.of(Observed.BALANCES, Observed.REJECTIONS), new ConsumerRebalanceListener() {
                 @Override
                 public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
                     partitions.stream().filter(next::containsKey).forEach(p -> consumer.seek(p, next.get(p)));

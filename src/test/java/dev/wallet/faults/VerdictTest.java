@@ -14,9 +14,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class VerdictTest {
 
-    private static final String BALANCES = "wallet-balances";
-    private static final String REJECTIONS = "wallet-events-rejected";
-
     // alice: a credit of 10, a debit of 20 refused, a credit of 5; at offsets 0, 1, 2 of partition 0.
     private final Expected expected = Expected.replay(List.of(
             input("e1", "CREDIT", "10"), input("e2", "DEBIT", "20"), input("e3", "CREDIT", "5")),
@@ -37,7 +34,7 @@ class VerdictTest {
     @Test
     void lateCopyOfAnOlderBalanceIsACopyOutOfOrderAndAWrongLastRecord() {
         publishedAsTheContractSays();
-        observed.add(BALANCES, balance(1, "10", "e1"));
+        observed.add(Observed.BALANCES, balance(1, "10", "e1"));
 
         Verdict verdict = Verdict.of(expected, observed, table);
 
@@ -50,7 +47,7 @@ class VerdictTest {
     @Test
     void rejectionPublishedTwiceIsACopy() {
         publishedAsTheContractSays();
-        observed.add(REJECTIONS, rejection(1));
+        observed.add(Observed.REJECTIONS, rejection(1));
 
         Verdict verdict = Verdict.of(expected, observed, table);
 
@@ -60,7 +57,7 @@ class VerdictTest {
 
     @Test
     void lostOutputsAreReported() {
-        observed.add(BALANCES, balance(1, "10", "e1"));
+        observed.add(Observed.BALANCES, balance(1, "10", "e1"));
 
         Verdict verdict = Verdict.of(expected, observed, table);
 
@@ -72,7 +69,7 @@ class VerdictTest {
     @Test
     void eventAppliedTwiceIsReportedInTheTopicAndTheTable() {
         publishedAsTheContractSays();
-        observed.add(BALANCES, balance(3, "20", "e3"));
+        observed.add(Observed.BALANCES, balance(3, "20", "e3"));
 
         Verdict verdict = Verdict.of(expected, observed,
                 Map.of("alice", new Expected.Wallet(new BigDecimal("20"), 3)));
@@ -82,9 +79,9 @@ class VerdictTest {
     }
 
     private void publishedAsTheContractSays() {
-        observed.add(BALANCES, balance(1, "10", "e1"));
-        observed.add(REJECTIONS, rejection(1));
-        observed.add(BALANCES, balance(2, "15", "e3"));
+        observed.add(Observed.BALANCES, balance(1, "10", "e1"));
+        observed.add(Observed.REJECTIONS, rejection(1));
+        observed.add(Observed.BALANCES, balance(2, "15", "e3"));
     }
 
     private static EventStream.Input input(String eventId, String type, String amount) {
