@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
+import static org.awaitility.Awaitility.await;
+
 /**
  * The quick start: Kafka on 127.0.0.1:9092 and DynamoDB Local on 127.0.0.1:8000, then the packaged service
  * against them (API on 8080, management on 9000; each port a system property), until Ctrl-C stops all three. Run by
@@ -27,8 +29,15 @@ public final class LocalRun {
             servers.kafka().createTopics(KafkaBroker.SERVICE_TOPICS);
             DevKeys keys = DevKeys.create(work.resolve("keys"));
             int httpPort = Integer.getInteger("http.port", 8080);
-            Process service = startService(servers, keys, httpPort, Integer.getInteger("management.port", 9000));
+            int managementPort = Integer.getInteger("management.port", 9000);
+            Process service = startService(servers, keys, httpPort, managementPort);
             Runtime.getRuntime().addShutdownHook(new Thread(service::destroy));
+            // The lines below are the README's sign that the quick start can go on: only once the service is ready.
+            await("the service ready").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> !service.isAlive() || new Management(managementPort).ready());
+            if (!service.isAlive()) {
+                System.exit(service.exitValue());
+            }
             System.out.printf("%nKafka: %s  DynamoDB Local: %s  (server logs in %s)%n",
                     servers.kafka().bootstrapServers(), servers.dynamo().endpoint(), work.toAbsolutePath());
             // A token for this run's key only: the key pair is made anew at each start and never saved.
