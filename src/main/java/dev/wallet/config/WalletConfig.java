@@ -102,7 +102,10 @@ public interface WalletConfig {
     }
 
     interface Rejection {
-        /** Largest original value echoed whole in a rejection; longer ones are cut and marked as truncated. */
+        /**
+         * Largest original value echoed whole in a rejection; longer ones are cut and marked as truncated. At most
+         * 262144: a rejection must stay under the producer's max.request.size (1 MB).
+         */
         @WithDefault("65536")
         int maxPayloadBytes();
     }

@@ -20,7 +20,7 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata
  * are processed at once, as long as they share no record key (a userId): a user's events are processed one batch
  * at a time, in order, while another user's do not wait for them. A batch's users are free for their next batch
  * once its stage completes (its records written, its outputs committed). The batches that queued up meanwhile
- * start as one, up to {@code maxRecords} records, never across a rebalance (a
+ * start as one, up to {@code maxRecords} records and {@code maxBytes} bytes, never across a rebalance (a
  * batch's polls share the consumer group generation its transaction commits with). Each processing pays a few
  * DynamoDB round trips whatever its size: a consumer that fell behind for a moment (a pause, a slow request)
  * catches up in one of them instead of one per poll. Each batch gets its {@link Turn} to commit, in start order.
@@ -43,6 +43,7 @@ final class BatchLane {
     private static final CompletionStage<Void> ROOM = CompletableFuture.completedFuture(null);
 
     private final int maxRecords;
+    private final long maxBytes;
     private final int maxInFlight;
     private final Processing process;
     private final Executor executor;
@@ -50,6 +51,7 @@ final class BatchLane {
     private final Deque<Waiting> waiting = new ArrayDeque<>();
     private final Set<String> busyKeys = new HashSet<>();
     private int waitingRecords;
+    private long waitingBytes;
     private int inFlight;
     private boolean failed;
     private CompletableFuture<Void> room;
@@ -59,8 +61,10 @@ final class BatchLane {
      * {@code process}'s stage completes once the batches are done, when the next batch of the same users may start;
      * it may fail, to stop this lane for good, which {@code stopped} is told.
      */
-    BatchLane(int maxRecords, int maxInFlight, Processing process, Executor executor, Stopped stopped) {
+    BatchLane(int maxRecords, long maxBytes, int maxInFlight, Processing process, Executor executor,
+            Stopped stopped) {
         this.maxRecords = maxRecords;
+        this.maxBytes = maxBytes;
         this.maxInFlight = maxInFlight;
         this.process = process;
         this.executor = executor;
@@ -69,16 +73,18 @@ final class BatchLane {
 
     /**
      * Queues the batch; completes when the lane can take the next one, which bounds what waits here to about
-     * {@code maxRecords} records (the connector then queues its own polls and pauses its consumer).
+     * {@code maxRecords} records and {@code maxBytes} bytes (the connector then queues its own polls and pauses its
+     * consumer).
      */
     CompletionStage<Void> offer(KafkaRecordBatch<String, byte[]> batch) {
-        Waiting queued = new Waiting(batch, keys(batch), generation(batch), System.nanoTime());
+        Waiting queued = new Waiting(batch, keys(batch), bytes(batch), generation(batch), System.nanoTime());
         CompletableFuture<Void> waitForRoom = null;
         synchronized (this) {
             waiting.add(queued);
             waitingRecords += batch.getRecords().size();
+            waitingBytes += queued.bytes();
             startWhatCan();
-            if (waitingRecords >= maxRecords) {
+            if (full()) {
                 room = new CompletableFuture<>();
                 waitForRoom = room;
             }
@@ -95,23 +101,26 @@ final class BatchLane {
             List<KafkaRecordBatch<String, byte[]>> next = new ArrayList<>();
             Set<String> keys = new HashSet<>();
             int records = 0;
+            long bytes = 0;
             int generation = waiting.peek().generation();
             long queuedSince = waiting.peek().offeredAt();
             for (Waiting queued : waiting) {
                 int size = queued.batch().getRecords().size();
-                if ((!next.isEmpty() && (records + size > maxRecords || queued.generation() != generation))
-                        || !Collections.disjoint(busyKeys, queued.keys())) {
+                if ((!next.isEmpty() && (records + size > maxRecords || bytes + queued.bytes() > maxBytes
+                        || queued.generation() != generation)) || !Collections.disjoint(busyKeys, queued.keys())) {
                     break;
                 }
                 next.add(queued.batch());
                 keys.addAll(queued.keys());
                 records += size;
+                bytes += queued.bytes();
             }
             if (next.isEmpty()) {
                 return;
             }
             next.forEach(started -> waiting.poll());
             waitingRecords -= records;
+            waitingBytes -= bytes;
             busyKeys.addAll(keys);
             inFlight++;
             Turn mine = turn;
@@ -150,7 +159,7 @@ final class BatchLane {
         CompletableFuture<Void> freed;
         synchronized (this) {
             startWhatCan();
-            freed = waitingRecords < maxRecords ? room : null;
+            freed = full() ? null : room;
             if (freed != null) {
                 room = null;
             }
@@ -161,8 +170,23 @@ final class BatchLane {
         }
     }
 
+    private boolean full() {
+        return waitingRecords >= maxRecords || waitingBytes >= maxBytes;
+    }
+
     /** Computed once, when offered: a batch may be looked at many times while it waits behind a busy user. */
-    private record Waiting(KafkaRecordBatch<String, byte[]> batch, Set<String> keys, int generation, long offeredAt) {
+    private record Waiting(KafkaRecordBatch<String, byte[]> batch, Set<String> keys, long bytes, int generation,
+            long offeredAt) {
+    }
+
+    /** Its keys' and values' size, about what it holds in memory (keys are mostly ASCII). */
+    private static long bytes(KafkaRecordBatch<String, byte[]> batch) {
+        long bytes = 0;
+        for (KafkaRecord<String, byte[]> record : batch) {
+            bytes += (record.getKey() == null ? 0 : record.getKey().length())
+                    + (record.getPayload() == null ? 0 : record.getPayload().length);
+        }
+        return bytes;
     }
 
     private static int generation(KafkaRecordBatch<String, byte[]> batch) {

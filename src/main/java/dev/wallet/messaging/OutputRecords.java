@@ -24,6 +24,8 @@ import dev.wallet.tracing.WalletTracing;
 @ApplicationScoped
 public class OutputRecords {
 
+    private static final int MAX_PAYLOAD_BYTES = 256 * 1024;
+
     private final ObjectMapper json;
     private final String balances;
     private final String rejections;
@@ -36,6 +38,12 @@ public class OutputRecords {
         this.balances = config.output().balancesTopic();
         this.rejections = config.output().rejectionsTopic();
         this.maxPayloadBytes = config.rejection().maxPayloadBytes();
+        if (maxPayloadBytes < 0 || maxPayloadBytes > MAX_PAYLOAD_BYTES) {
+            // JSON may write an echo at twice its size: a rejection over the producer's max.request.size (1 MB)
+            // would fail its batch's transaction on every try.
+            throw new IllegalArgumentException("wallet.rejection.max-payload-bytes must be between 0 and "
+                    + MAX_PAYLOAD_BYTES + ": " + maxPayloadBytes);
+        }
     }
 
     /**

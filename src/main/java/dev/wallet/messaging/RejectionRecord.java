@@ -18,8 +18,8 @@ import dev.wallet.RejectionReason;
 
 /**
  * Value of a {@code wallet-events-rejected} record. For an invalid event it echoes the original value: as text when
- * it is UTF-8, else in base64 ({@code payloadEncoding}); cut to a limit and marked ({@code payloadTruncated},
- * {@code payloadSize}) when it is too large to echo whole.
+ * it is UTF-8 without control characters but tab and line breaks, else in base64 ({@code payloadEncoding}); cut to
+ * a limit and marked ({@code payloadTruncated}, {@code payloadSize}) when it is too large to echo whole.
  */
 @RegisterForReflection // serialised by Jackson, which reflects on it in a native image
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -48,10 +48,15 @@ public record RejectionRecord(String eventId, String userId, RejectionReason rea
                 source);
     }
 
-    /** The bytes as text, or null when they are not UTF-8 (a cut may split the last character: that one is ignored). */
+    /**
+     * The bytes as text, or null when they are not UTF-8 (a cut may split the last character: that one is ignored)
+     * or hold control characters: JSON writes most of those in six bytes each, and the rejection must stay well under
+     * Kafka's record size limit; base64 takes four bytes per three.
+     */
     private static String utf8(byte[] bytes, boolean truncated) {
+        String text;
         try {
-            return StandardCharsets.UTF_8.newDecoder()
+            text = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes, 0, truncated ? completeUtf8Length(bytes) : bytes.length))
@@ -59,6 +64,8 @@ public record RejectionRecord(String eventId, String userId, RejectionReason rea
         } catch (CharacterCodingException e) {
             return null;
         }
+        return text.chars().anyMatch(c -> Character.isISOControl(c) && c != '\t' && c != '\n' && c != '\r') ? null
+                : text;
     }
 
     /** Length without a trailing partial UTF-8 sequence. */

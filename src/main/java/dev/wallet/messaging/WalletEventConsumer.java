@@ -59,6 +59,11 @@ public class WalletEventConsumer {
 
     private static final Duration FIRST_RETRY = Duration.ofMillis(100);
     private static final Duration LONGEST_RETRY = Duration.ofSeconds(5);
+    /**
+     * Most bytes of records a batch holds, and a lane queues: events are a few hundred bytes, but junk up to Kafka's
+     * 1 MB limit must not fill the image's 128 MB heap (JunkFloodIT). With fetch.max.bytes (application.properties).
+     */
+    private static final long MAX_BATCH_BYTES = 4 * 1024 * 1024;
 
     /** Unique per process: a transactional.id must never be shared by two producers alive at once. */
     private static final String INSTANCE = UUID.randomUUID().toString();
@@ -137,7 +142,7 @@ public class WalletEventConsumer {
     @Incoming(Channels.EVENTS)
     public CompletionStage<Void> consume(KafkaRecordBatch<String, byte[]> batch) {
         return lanes.computeIfAbsent(polled(batch).getChannel(),
-                ignored -> new BatchLane(maxRecords, maxInFlight, this::process,
+                ignored -> new BatchLane(maxRecords, MAX_BATCH_BYTES, maxInFlight, this::process,
                         Infrastructure.getDefaultWorkerPool(), this::laneStopped))
                 .offer(batch);
     }

@@ -58,7 +58,7 @@ class BatchLaneTest {
 
     @Test
     void batchesQueuedWhileOneIsProcessedAreProcessedNextTogetherInOrder() {
-        BatchLane lane = new BatchLane(500, 2, this::firstWaits, executor, this::stopped);
+        BatchLane lane = new BatchLane(500, Long.MAX_VALUE, 2, this::firstWaits, executor, this::stopped);
         KafkaRecordBatch<String, byte[]> first = batch(1);
         KafkaRecordBatch<String, byte[]> second = batch(2);
         KafkaRecordBatch<String, byte[]> third = batch(3);
@@ -71,7 +71,7 @@ class BatchLaneTest {
 
     @Test
     void batchesQueuedTogetherAreProcessedInTurnsOfAtMostMaxRecords() {
-        BatchLane lane = new BatchLane(5, 2, this::firstWaits, executor, this::stopped);
+        BatchLane lane = new BatchLane(5, Long.MAX_VALUE, 2, this::firstWaits, executor, this::stopped);
         KafkaRecordBatch<String, byte[]> first = batch(1);
         KafkaRecordBatch<String, byte[]> second = batch(2);
         KafkaRecordBatch<String, byte[]> third = batch(2);
@@ -85,7 +85,7 @@ class BatchLaneTest {
 
     @Test
     void theNextBatchIsTakenOnlyOnceTheQueuedRecordsFallBelowMaxRecords() {
-        BatchLane lane = new BatchLane(5, 2, this::firstWaits, executor, this::stopped);
+        BatchLane lane = new BatchLane(5, Long.MAX_VALUE, 2, this::firstWaits, executor, this::stopped);
 
         lane.offer(batch(1));
         await().until(() -> processed.size() == 1);
@@ -97,8 +97,35 @@ class BatchLaneTest {
     }
 
     @Test
+    void batchesQueuedTogetherAreProcessedInTurnsOfAtMostMaxBytes() {
+        BatchLane lane = new BatchLane(500, 1000, 2, this::firstWaits, executor, this::stopped);
+        KafkaRecordBatch<String, byte[]> first = sized(10);
+        KafkaRecordBatch<String, byte[]> second = sized(400);
+        KafkaRecordBatch<String, byte[]> third = sized(400);
+        KafkaRecordBatch<String, byte[]> fourth = sized(400);
+
+        offerWhileTheFirstIsProcessed(lane, first, List.of(second, third, fourth));
+
+        await().until(() -> processed.size() == 3);
+        assertThat(processed).containsExactly(List.of(first), List.of(second, third), List.of(fourth));
+    }
+
+    @Test
+    void theNextBatchIsTakenOnlyOnceTheQueuedBytesFallBelowMaxBytes() {
+        BatchLane lane = new BatchLane(500, 1000, 2, this::firstWaits, executor, this::stopped);
+
+        lane.offer(sized(10));
+        await().until(() -> processed.size() == 1);
+        CompletionStage<Void> room = lane.offer(sized(1000));
+
+        assertThat(room.toCompletableFuture()).isNotDone();
+        firstMayEnd.countDown();
+        await().until(() -> room.toCompletableFuture().isDone());
+    }
+
+    @Test
     void anotherUsersBatchIsProcessedWhileOneIsProcessed() {
-        BatchLane lane = new BatchLane(500, 2, this::firstWaits, executor, this::stopped);
+        BatchLane lane = new BatchLane(500, Long.MAX_VALUE, 2, this::firstWaits, executor, this::stopped);
         KafkaRecordBatch<String, byte[]> first = batch(1, "alice");
         KafkaRecordBatch<String, byte[]> second = batch(1, "bob");
 
@@ -112,7 +139,7 @@ class BatchLaneTest {
 
     @Test
     void aBatchWithAUserBeingProcessedWaitsForItAndSoDoesEverythingAfterIt() {
-        BatchLane lane = new BatchLane(500, 2, this::firstWaits, executor, this::stopped);
+        BatchLane lane = new BatchLane(500, Long.MAX_VALUE, 2, this::firstWaits, executor, this::stopped);
         KafkaRecordBatch<String, byte[]> first = batch(1, "alice");
         KafkaRecordBatch<String, byte[]> second = batch(1, "bob", "alice");
         KafkaRecordBatch<String, byte[]> third = batch(1, "carol");
@@ -130,7 +157,7 @@ class BatchLaneTest {
 
     @Test
     void batchesQueuedTogetherAreTimedFromWhenTheFirstOfThemWasOffered() {
-        BatchLane lane = new BatchLane(500, 2, this::firstWaits, executor, this::stopped);
+        BatchLane lane = new BatchLane(500, Long.MAX_VALUE, 2, this::firstWaits, executor, this::stopped);
         lane.offer(batch(1));
         await().until(() -> processed.size() == 1);
 
@@ -148,7 +175,7 @@ class BatchLaneTest {
     @Test
     void atMostMaxInFlightBatchesAreProcessedAtOnce() {
         CountDownLatch mayEnd = new CountDownLatch(1);
-        BatchLane lane = new BatchLane(500, 2, (batches, turn, queuedSince) -> {
+        BatchLane lane = new BatchLane(500, Long.MAX_VALUE, 2, (batches, turn, queuedSince) -> {
             processed.add(batches);
             awaitQuietly(mayEnd);
             return DONE;
@@ -166,7 +193,7 @@ class BatchLaneTest {
     @Test
     void aBatchsUsersStayBusyUntilItsStageCompletes() {
         List<CompletableFuture<Void>> stages = new CopyOnWriteArrayList<>();
-        BatchLane lane = new BatchLane(500, 2, (batches, turn, queuedSince) -> {
+        BatchLane lane = new BatchLane(500, Long.MAX_VALUE, 2, (batches, turn, queuedSince) -> {
             processed.add(batches);
             CompletableFuture<Void> stage = new CompletableFuture<>();
             stages.add(stage);
@@ -190,7 +217,7 @@ class BatchLaneTest {
         List<String> tookTurn = new CopyOnWriteArrayList<>();
         List<String> committed = new CopyOnWriteArrayList<>();
         CompletableFuture<Void> alicesCommitMayEnd = new CompletableFuture<>();
-        BatchLane lane = new BatchLane(500, 2, (batches, turn, queuedSince) -> {
+        BatchLane lane = new BatchLane(500, Long.MAX_VALUE, 2, (batches, turn, queuedSince) -> {
             String user = batches.get(0).getRecords().get(0).getKey();
             tookTurn.add(user);
             return turn.take(() -> {
@@ -233,7 +260,7 @@ class BatchLaneTest {
 
     /** And the lane says so once, with the batch and its cause: nothing else would tell that it stopped. */
     private void assertNothingMoreAfterTheFirstFails(Throwable cause, BatchLane.Processing failing) {
-        BatchLane lane = new BatchLane(500, 2, (batches, turn, queuedSince) -> {
+        BatchLane lane = new BatchLane(500, Long.MAX_VALUE, 2, (batches, turn, queuedSince) -> {
             processed.add(batches);
             return failing.process(batches, turn, queuedSince);
         }, executor, this::stopped);
@@ -288,9 +315,18 @@ class BatchLaneTest {
 
     /** Records of these users, one after the other, and the last one's until there are {@code records}. */
     private KafkaRecordBatch<String, byte[]> batch(int records, String... users) {
+        return batch(records, 0, users);
+    }
+
+    /** One record of an empty key and a value of {@code bytes} bytes. */
+    private KafkaRecordBatch<String, byte[]> sized(int bytes) {
+        return batch(1, bytes, "");
+    }
+
+    private KafkaRecordBatch<String, byte[]> batch(int records, int valueBytes, String... users) {
         List<ConsumerRecord<String, byte[]>> polled = IntStream.range(0, Math.max(records, users.length))
                 .mapToObj(i -> new ConsumerRecord<>(PARTITION.topic(), PARTITION.partition(), nextOffset++,
-                        users[Math.min(i, users.length - 1)], new byte[0]))
+                        users[Math.min(i, users.length - 1)], new byte[valueBytes]))
                 .toList();
         return new IncomingKafkaRecordBatch<>(new ConsumerRecords<>(Map.of(PARTITION, polled)), "wallet-events", -1,
                 null, null, false, false);

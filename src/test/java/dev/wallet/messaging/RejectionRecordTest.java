@@ -2,17 +2,25 @@ package dev.wallet.messaging;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.Map;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import dev.wallet.Outcome;
 import dev.wallet.RejectionReason;
+import dev.wallet.config.WalletConfig;
+import dev.wallet.store.TestConfigs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** How a rejection echoes the original value. */
+/** How a rejection echoes the original value, within what a Kafka record can carry. */
 class RejectionRecordTest {
 
     private static final Outcome.Rejected INVALID = new Outcome.Rejected(null, "u1", RejectionReason.INVALID_EVENT,
@@ -39,6 +47,28 @@ class RejectionRecordTest {
     }
 
     @Test
+    void textWithControlCharactersIsEchoedInBase64WhichJsonDoesNotInflate() throws Exception {
+        byte[] value = new byte[3000];
+        Arrays.fill(value, (byte) 0x01);
+
+        RejectionRecord rejection = RejectionRecord.of(INVALID, record(value), 65536);
+
+        assertThat(rejection.payloadEncoding()).isEqualTo("base64");
+        assertThat(Base64.getDecoder().decode(rejection.payload())).isEqualTo(value);
+        // As text, each of these bytes would be written \u0001: 18,000 bytes.
+        assertThat(new ObjectMapper().writeValueAsBytes(rejection)).hasSizeLessThan(4500);
+    }
+
+    @Test
+    void textWithTabsAndLineBreaksIsEchoedAsText() {
+        RejectionRecord rejection = RejectionRecord.of(INVALID,
+                record("{\"a\":\t1,\r\n}".getBytes(StandardCharsets.UTF_8)), 100);
+
+        assertThat(rejection.payload()).isEqualTo("{\"a\":\t1,\r\n}");
+        assertThat(rejection.payloadEncoding()).isNull();
+    }
+
+    @Test
     void oversizedValueIsCutOnACharacterBoundaryAndMarked() {
         byte[] value = "ééééé".getBytes(StandardCharsets.UTF_8); // 10 bytes, 2 per character
 
@@ -58,6 +88,19 @@ class RejectionRecordTest {
 
         assertThat(rejection.balance()).isEqualTo("4.5");
         assertThat(rejection.payload()).isNull();
+    }
+
+    @Test
+    void anEchoCapARejectionCouldNotCarryFailsTheStart() {
+        assertThatCode(() -> new OutputRecords(null, cap("262144"), null)).doesNotThrowAnyException();
+        assertThatThrownBy(() -> new OutputRecords(null, cap("262145"), null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("max-payload-bytes");
+        assertThatThrownBy(() -> new OutputRecords(null, cap("-1"), null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("max-payload-bytes");
+    }
+
+    private static WalletConfig cap(String bytes) {
+        return TestConfigs.wallet(Map.of("wallet.rejection.max-payload-bytes", bytes));
     }
 
     private static ConsumerRecord<String, byte[]> record(byte[] value) {
