@@ -96,14 +96,28 @@ public class WalletEventParser {
         return root;
     }
 
-    /** An id for the rejection, unless it breaks its size limit (a 1 MiB "eventId" must not be echoed whole). */
+    /**
+     * An id for the rejection, unless it breaks its size limit (a 1 MiB "eventId" must not be echoed whole) or is not
+     * Unicode text (an unpaired surrogate, which strict JSON readers refuse, and which a Kafka key turns into '?').
+     */
     private static String idOrNull(String id, int maxLength) {
-        return id != null && id.codePointCount(0, id.length()) <= maxLength ? id : null;
+        return id != null && id.codePointCount(0, id.length()) <= maxLength && !hasUnpairedSurrogate(id) ? id : null;
     }
 
+    private static boolean hasUnpairedSurrogate(String text) {
+        return text.codePoints().anyMatch(c -> Character.getType(c) == Character.SURROGATE);
+    }
+
+    /** Cut to a length, never inside a character; unpaired surrogates (echoed from the value) become U+FFFD. */
     private static String shorten(String detail) {
         String text = Objects.toString(detail, "");
-        return text.length() <= MAX_DETAIL_LENGTH ? text : text.substring(0, MAX_DETAIL_LENGTH) + "...";
+        if (hasUnpairedSurrogate(text)) {
+            StringBuilder clean = new StringBuilder(text.length());
+            text.codePoints().forEach(c -> clean.appendCodePoint(Character.getType(c) == Character.SURROGATE ? 0xFFFD : c));
+            text = clean.toString();
+        }
+        return text.codePointCount(0, text.length()) <= MAX_DETAIL_LENGTH ? text
+                : text.substring(0, text.offsetByCodePoints(0, MAX_DETAIL_LENGTH)) + "...";
     }
 
     /** The fields of one event object, with the ids read so far for the rejection. */
@@ -127,7 +141,7 @@ public class WalletEventParser {
                 throw invalid(name + " must have 1 to " + maxLength + " characters, has " + length);
             }
             // Not text, and DynamoDB keeps strings as UTF-8, which cannot hold it: two such ids could become one.
-            if (text.codePoints().anyMatch(c -> Character.getType(c) == Character.SURROGATE)) {
+            if (hasUnpairedSurrogate(text)) {
                 throw invalid(name + " must be Unicode text, has an unpaired surrogate");
             }
         }

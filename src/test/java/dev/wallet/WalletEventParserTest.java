@@ -18,6 +18,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The event contract's validation rules, without Kafka or DynamoDB. */
 class WalletEventParserTest {
 
+    /** A surrogate with no partner, not Unicode text: regular expressions match paired ones as one code point. */
+    private static final String UNPAIRED = "[\\uD800-\\uDFFF]";
+
     private final WalletEventParser parser = new WalletEventParser(new ObjectMapper(), 2);
 
     @Test
@@ -112,6 +115,21 @@ class WalletEventParserTest {
                 .isInstanceOfSatisfying(InvalidEventException.class, e -> assertThat(e.eventId()).isNull());
         assertThatThrownBy(() -> parse("u".repeat(300), "nonsense"))
                 .isInstanceOfSatisfying(InvalidEventException.class, e -> assertThat(e.userId()).isNull());
+    }
+
+    @Test
+    void unpairedSurrogatesReachNoRejectionField() {
+        String json = "{\"eventId\":\"e\\ud800\",\"userId\":\"u1\",\"type\":\"%s\",\"amount\":\"1\"}";
+
+        assertThatThrownBy(() -> parse("u1", json.formatted("CREDIT")))
+                .isInstanceOfSatisfying(InvalidEventException.class, e -> assertThat(e.eventId()).isNull());
+        // An emoji across the detail's cut (300 chars, the first 35 of them ASCII), and a type that is no text.
+        String emojis = "x" + "\uD83D\uDE00".repeat(300);
+        String pairedJson = json.replace("e\\ud800", "e");
+        assertThatThrownBy(() -> parse("u1", pairedJson.formatted(emojis)))
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContainPattern(UNPAIRED));
+        assertThatThrownBy(() -> parse("u1", pairedJson.formatted("CR\\udc00")))
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContainPattern(UNPAIRED).contains("CR\uFFFD"));
     }
 
     @Test
