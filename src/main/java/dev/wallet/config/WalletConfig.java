@@ -68,8 +68,8 @@ public interface WalletConfig {
         int concurrency();
 
         /**
-         * Wallets kept in memory, so that a user's next events skip reading the wallet; about half a kilobyte
-         * each (more for wallets whose last write carried many events).
+         * Wallets kept in memory, so that a user's next events skip reading the wallet: about half a kilobyte each.
+         * A wallet whose last write carried n events (its last_run, kept with it) counts n times.
          */
         @WithDefault("20000")
         long cachedWallets();

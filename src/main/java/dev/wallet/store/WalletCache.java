@@ -31,7 +31,11 @@ public class WalletCache {
     private final Cache<String, Cached> wallets;
 
     public WalletCache(WalletConfig config, MeterRegistry registry) {
-        this.wallets = Caffeine.newBuilder().maximumSize(config.store().cachedWallets()).recordStats().build();
+        // Weighed by the events a wallet's last write carried, each about as large as a wallet without them: a bound
+        // on wallets alone let users sent in bursts (an import sorted by user) fill the heap.
+        this.wallets = Caffeine.newBuilder().maximumWeight(config.store().cachedWallets())
+                .<String, Cached> weigher((userId, cached) -> Math.max(1, cached.wallet().lastRun().size()))
+                .recordStats().build();
         // Hits are wallet reads saved: cache_gets_total{cache="wallet",result="hit"} on /q/metrics.
         CaffeineCacheMetrics.monitor(registry, wallets, "wallet");
     }
