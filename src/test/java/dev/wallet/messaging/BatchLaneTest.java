@@ -1,5 +1,6 @@
 package dev.wallet.messaging;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
 
 import io.smallrye.reactive.messaging.kafka.IncomingKafkaRecordBatch;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
+import io.smallrye.reactive.messaging.kafka.impl.KafkaRecordHelper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -121,6 +123,19 @@ class BatchLaneTest {
         assertThat(room.toCompletableFuture()).isNotDone();
         firstMayEnd.countDown();
         await().until(() -> room.toCompletableFuture().isDone());
+    }
+
+    @Test
+    void pollsOfTwoConsumerGroupGenerationsAreNeverProcessedTogether() {
+        BatchLane lane = new BatchLane(500, Long.MAX_VALUE, 2, this::firstWaits, executor, this::stopped);
+        KafkaRecordBatch<String, byte[]> first = polledIn(1);
+        KafkaRecordBatch<String, byte[]> second = polledIn(1);
+        KafkaRecordBatch<String, byte[]> third = polledIn(2);
+
+        offerWhileTheFirstIsProcessed(lane, first, List.of(second, third));
+
+        await().until(() -> processed.size() == 3);
+        assertThat(processed).containsExactly(List.of(first), List.of(second), List.of(third));
     }
 
     @Test
@@ -321,6 +336,16 @@ class BatchLaneTest {
     /** One record of an empty key and a value of {@code bytes} bytes. */
     private KafkaRecordBatch<String, byte[]> sized(int bytes) {
         return batch(1, bytes, "");
+    }
+
+    /** One record, polled in that consumer group generation, as the connector marks it. */
+    private KafkaRecordBatch<String, byte[]> polledIn(int generation) {
+        ConsumerRecord<String, byte[]> record = new ConsumerRecord<>(PARTITION.topic(), PARTITION.partition(),
+                nextOffset++, "user", new byte[0]);
+        record.headers().add(KafkaRecordHelper.SMALLRYE_GENERATION_ID,
+                Integer.toString(generation).getBytes(StandardCharsets.UTF_8));
+        return new IncomingKafkaRecordBatch<>(new ConsumerRecords<>(Map.of(PARTITION, List.of(record))),
+                "wallet-events", -1, null, null, false, false);
     }
 
     private KafkaRecordBatch<String, byte[]> batch(int records, int valueBytes, String... users) {
