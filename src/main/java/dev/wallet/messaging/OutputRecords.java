@@ -12,6 +12,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.opentelemetry.api.trace.Span;
+import io.quarkus.runtime.Startup;
 
 import dev.wallet.Outcome;
 import dev.wallet.config.WalletConfig;
@@ -19,9 +20,11 @@ import dev.wallet.tracing.WalletTracing;
 
 /**
  * The output records of a batch's outcomes, in order, keyed by userId (so each user's keep the order of its events):
- * a balance per applied event, a rejection per rejected event or record, nothing for a producer's retry.
+ * a balance per applied event, a rejection per rejected event or record, nothing for a producer's retry. Created at
+ * startup, so that a cap on echoes that no rejection could carry fails the start.
  */
 @ApplicationScoped
+@Startup
 public class OutputRecords {
 
     private static final int MAX_PAYLOAD_BYTES = 256 * 1024;

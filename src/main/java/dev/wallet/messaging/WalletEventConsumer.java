@@ -31,6 +31,7 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Scope;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.Startup;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -53,8 +54,10 @@ import dev.wallet.tracing.WalletTracing;
 /**
  * Applies each batch of {@code wallet-events} records and publishes every record's outcome. A batch's outputs and
  * its offsets are committed in one Kafka transaction, once DynamoDB holds all of it: its wallets and its records.
+ * Created at startup, not at the first batch, so that its checks of the settings fail the start.
  */
 @ApplicationScoped
+@Startup
 public class WalletEventConsumer {
 
     private static final Duration FIRST_RETRY = Duration.ofMillis(100);
