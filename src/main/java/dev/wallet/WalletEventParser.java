@@ -26,6 +26,12 @@ public class WalletEventParser {
     /** Longer amount strings are refused before BigDecimal parses them (its cost grows with the length). */
     private static final int MAX_AMOUNT_TEXT_LENGTH = 100;
     private static final int MAX_DETAIL_LENGTH = 300;
+    /**
+     * Larger values are refused unread: an event takes a few hundred bytes, and a JSON tree takes many times its
+     * text ({@code [{},{},...]}: about 80 bytes of objects per 3 bytes), which a record of Kafka's 1 MB limit must not
+     * take from the heap.
+     */
+    public static final int MAX_VALUE_BYTES = 64 * 1024;
 
     private final ObjectReader reader;
     private final int maxScale;
@@ -81,6 +87,10 @@ public class WalletEventParser {
         String userId = idOrNull(key, WalletEvent.MAX_USER_ID_LENGTH);
         if (value == null || value.length == 0) {
             throw new InvalidEventException("value is empty: expected a JSON object", null, userId);
+        }
+        if (value.length > MAX_VALUE_BYTES) {
+            throw new InvalidEventException("value is over " + MAX_VALUE_BYTES + " bytes: " + value.length, null,
+                    userId);
         }
         JsonNode root;
         try {

@@ -133,6 +133,16 @@ class WalletEventParserTest {
     }
 
     @Test
+    void valuesOverTheLimitAreRefusedUnread() throws InvalidEventException {
+        String event = "{\"eventId\":\"e\",\"userId\":\"u1\",\"type\":\"CREDIT\",\"amount\":\"1\",\"note\":\"%s\"}";
+        String padding = "n".repeat(WalletEventParser.MAX_VALUE_BYTES - event.length() + 2);
+
+        assertThat(parse("u1", event.formatted(padding)).eventId()).isEqualTo("e");
+        assertThatThrownBy(() -> parse("u1", event.formatted(padding + "n")))
+                .hasMessage("value is over 65536 bytes: 65537");
+    }
+
+    @Test
     void recordKeyMustBeTheUserId() {
         String json = "{\"eventId\":\"e\",\"userId\":\"u1\",\"type\":\"CREDIT\",\"amount\":\"1\"}";
 

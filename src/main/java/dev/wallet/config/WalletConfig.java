@@ -69,7 +69,8 @@ public interface WalletConfig {
 
         /**
          * Wallets kept in memory, so that a user's next events skip reading the wallet: about half a kilobyte each.
-         * A wallet whose last write carried n events (its last_run, kept with it) counts n times.
+         * One with long ids, or whose last write carried many events (its last_run, kept with it), counts once per
+         * half kilobyte it takes: about 10 MB of heap in all.
          */
         @WithDefault("20000")
         long cachedWallets();
@@ -79,7 +80,8 @@ public interface WalletConfig {
         /**
          * Batches of one consumer in flight at once, each until its transaction committed: a user's events are
          * processed one batch at a time, in order, and another user's do not wait behind them. With 1, an event
-         * waited out the batch in progress first (docs/benchmarks.md#what-made-the-difference).
+         * waited out the batch in progress first (docs/benchmarks.md#what-made-the-difference). A batch holds up to
+         * 4 MB of records, and as much waits: more batches or consumers need more heap than the image's 128 MB.
          */
         @WithDefault("2")
         int batchesInFlight();

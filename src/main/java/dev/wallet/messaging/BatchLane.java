@@ -11,6 +11,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 
+import org.apache.kafka.common.header.Header;
+
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata;
@@ -41,6 +43,8 @@ final class BatchLane {
     }
 
     private static final CompletionStage<Void> ROOM = CompletableFuture.completedFuture(null);
+    /** About what the Kafka client's objects for one header take beside its key and value. */
+    private static final int HEADER_OBJECTS = 100;
 
     private final int maxRecords;
     private final long maxBytes;
@@ -179,12 +183,18 @@ final class BatchLane {
             long offeredAt) {
     }
 
-    /** Its keys' and values' size, about what it holds in memory (keys are mostly ASCII). */
+    /**
+     * About what it holds in memory: its keys (mostly ASCII), values and headers, which count towards Kafka's record
+     * size limit too, each header with the objects the client makes of it.
+     */
     private static long bytes(KafkaRecordBatch<String, byte[]> batch) {
         long bytes = 0;
         for (KafkaRecord<String, byte[]> record : batch) {
             bytes += (record.getKey() == null ? 0 : record.getKey().length())
                     + (record.getPayload() == null ? 0 : record.getPayload().length);
+            for (Header header : record.getHeaders()) {
+                bytes += HEADER_OBJECTS + header.key().length() + (header.value() == null ? 0 : header.value().length);
+            }
         }
         return bytes;
     }

@@ -18,8 +18,8 @@ import dev.wallet.RejectionReason;
 
 /**
  * Value of a {@code wallet-events-rejected} record. For an invalid event it echoes the original value: as text when
- * it is UTF-8 without control characters but tab and line breaks, else in base64 ({@code payloadEncoding}); cut to
- * a limit and marked ({@code payloadTruncated}, {@code payloadSize}) when it is too large to echo whole.
+ * it is UTF-8 that JSON writes at most a third larger, else in base64 ({@code payloadEncoding}); cut to a limit and
+ * marked ({@code payloadTruncated}, {@code payloadSize}) when it is too large to echo whole.
  */
 @RegisterForReflection // serialised by Jackson, which reflects on it in a native image
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -50,8 +50,8 @@ public record RejectionRecord(String eventId, String userId, RejectionReason rea
 
     /**
      * The bytes as text, or null when they are not UTF-8 (a cut may split the last character: that one is ignored)
-     * or hold control characters: JSON writes most of those in six bytes each, and the rejection must stay well under
-     * Kafka's record size limit; base64 takes four bytes per three.
+     * or when JSON would write them over a third larger, as base64 does: escaped, control characters take up to six
+     * bytes, and the rejection must stay well under Kafka's record size limit.
      */
     private static String utf8(byte[] bytes, boolean truncated) {
         String text;
@@ -64,8 +64,14 @@ public record RejectionRecord(String eventId, String userId, RejectionReason rea
         } catch (CharacterCodingException e) {
             return null;
         }
-        return text.chars().anyMatch(c -> Character.isISOControl(c) && c != '\t' && c != '\n' && c != '\r') ? null
-                : text;
+        return escapes(text) > bytes.length / 3 ? null : text;
+    }
+
+    /** The bytes JSON adds to write the text: one each for " \\ \b \f \n \r \t, five for other controls. */
+    private static long escapes(String text) {
+        return text.chars().filter(c -> c < 0x20 || c == '"' || c == '\\')
+                .map(c -> c == '"' || c == '\\' || c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t' ? 1 : 5)
+                .asLongStream().sum();
     }
 
     /** Length without a trailing partial UTF-8 sequence. */

@@ -31,13 +31,24 @@ public class WalletCache {
     private final Cache<String, Cached> wallets;
 
     public WalletCache(WalletConfig config, MeterRegistry registry) {
-        // Weighed by the events a wallet's last write carried, each about as large as a wallet without them: a bound
-        // on wallets alone let users sent in bursts (an import sorted by user) fill the heap.
+        // Weighed by size: a bound on wallets alone let users sent in bursts (an import sorted by user, each wallet
+        // keeping its last write's events) or with long ids fill the heap.
         this.wallets = Caffeine.newBuilder().maximumWeight(config.store().cachedWallets())
-                .<String, Cached> weigher((userId, cached) -> Math.max(1, cached.wallet().lastRun().size()))
-                .recordStats().build();
+                .weigher(WalletCache::weight).recordStats().build();
         // Hits are wallet reads saved: cache_gets_total{cache="wallet",result="hit"} on /q/metrics.
         CaffeineCacheMetrics.monitor(registry, wallets, "wallet");
+    }
+
+    /**
+     * About its size, in half kilobytes, which a wallet of one event with short ids takes: its ids are kept as UTF-16
+     * at most, and each event of its last_run takes about 300 bytes more.
+     */
+    private static int weight(String userId, Cached cached) {
+        long bytes = 2L * userId.length();
+        for (String eventId : cached.wallet().lastRun().keySet()) {
+            bytes += 2L * eventId.length() + 300;
+        }
+        return (int) Math.min(Integer.MAX_VALUE, 1 + bytes / 512);
     }
 
     /** A wallet, and whether every event of its last_run is known to be in the events table. */

@@ -113,6 +113,19 @@ class BatchLaneTest {
     }
 
     @Test
+    void headersCountTowardsMaxBytesAsValuesDo() {
+        BatchLane lane = new BatchLane(500, 1000, 2, this::firstWaits, executor, this::stopped);
+        KafkaRecordBatch<String, byte[]> first = sized(10);
+        KafkaRecordBatch<String, byte[]> second = headed(600);
+        KafkaRecordBatch<String, byte[]> third = headed(600);
+
+        offerWhileTheFirstIsProcessed(lane, first, List.of(second, third));
+
+        await().until(() -> processed.size() == 3);
+        assertThat(processed).containsExactly(List.of(first), List.of(second), List.of(third));
+    }
+
+    @Test
     void theNextBatchIsTakenOnlyOnceTheQueuedBytesFallBelowMaxBytes() {
         BatchLane lane = new BatchLane(500, 1000, 2, this::firstWaits, executor, this::stopped);
 
@@ -336,6 +349,15 @@ class BatchLaneTest {
     /** One record of an empty key and a value of {@code bytes} bytes. */
     private KafkaRecordBatch<String, byte[]> sized(int bytes) {
         return batch(1, bytes, "");
+    }
+
+    /** One record of an empty key and value, with a header of {@code bytes} bytes. */
+    private KafkaRecordBatch<String, byte[]> headed(int bytes) {
+        ConsumerRecord<String, byte[]> record = new ConsumerRecord<>(PARTITION.topic(), PARTITION.partition(),
+                nextOffset++, "", new byte[0]);
+        record.headers().add("junk", new byte[bytes]);
+        return new IncomingKafkaRecordBatch<>(new ConsumerRecords<>(Map.of(PARTITION, List.of(record))),
+                "wallet-events", -1, null, null, false, false);
     }
 
     /** One record, polled in that consumer group generation, as the connector marks it. */

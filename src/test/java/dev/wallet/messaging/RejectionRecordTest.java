@@ -8,6 +8,8 @@ import java.util.Map;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -46,25 +48,31 @@ class RejectionRecordTest {
         assertThat(Base64.getDecoder().decode(rejection.payload())).isEqualTo(value);
     }
 
-    @Test
-    void textWithControlCharactersIsEchoedInBase64WhichJsonDoesNotInflate() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(textBlock = """
+            control characters, 1
+            quotes, 34
+            backslashes, 92
+            """)
+    void textJsonWouldInflateIsEchoedInBase64(String name, int character) throws Exception {
         byte[] value = new byte[3000];
-        Arrays.fill(value, (byte) 0x01);
+        Arrays.fill(value, (byte) character);
 
         RejectionRecord rejection = RejectionRecord.of(INVALID, record(value), 65536);
 
         assertThat(rejection.payloadEncoding()).isEqualTo("base64");
         assertThat(Base64.getDecoder().decode(rejection.payload())).isEqualTo(value);
-        // As text, each of these bytes would be written \u0001: 18,000 bytes.
+        // As text, each of these bytes would take two to six.
         assertThat(new ObjectMapper().writeValueAsBytes(rejection)).hasSizeLessThan(4500);
     }
 
     @Test
-    void textWithTabsAndLineBreaksIsEchoedAsText() {
-        RejectionRecord rejection = RejectionRecord.of(INVALID,
-                record("{\"a\":\t1,\r\n}".getBytes(StandardCharsets.UTF_8)), 100);
+    void textWithSomeQuotesTabsAndLineBreaksIsEchoedAsText() {
+        String value = "{\n\t\"eventId\": \"e-1\",\n\t\"amount\": \"12.50 EUR\"\n}";
 
-        assertThat(rejection.payload()).isEqualTo("{\"a\":\t1,\r\n}");
+        RejectionRecord rejection = RejectionRecord.of(INVALID, record(value.getBytes(StandardCharsets.UTF_8)), 100);
+
+        assertThat(rejection.payload()).isEqualTo(value);
         assertThat(rejection.payloadEncoding()).isNull();
     }
 

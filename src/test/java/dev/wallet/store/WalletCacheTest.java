@@ -22,11 +22,20 @@ class WalletCacheTest {
             TestConfigs.wallet(Map.of("wallet.store.cached-wallets", "100")), new SimpleMeterRegistry());
 
     @Test
-    void aWalletCountsOncePerEventItsLastWriteCarried() {
+    void aWalletWhoseLastWriteCarriedManyEventsCountsAsManyWallets() {
         IntStream.range(0, 10).forEach(i -> cache.put("burst-" + i, lastWriteOf(30)));
 
-        // 300 events against a bound of 100: at most three of these wallets stay.
-        await().until(() -> cached("burst-", 10) <= 3);
+        // About 19 half kilobytes each (30 events of 300 bytes and short ids) against a bound of 100.
+        await().until(() -> cached("burst-", 10) <= 5);
+    }
+
+    @Test
+    void aWalletWithALongUserIdCountsAsSeveral() {
+        String longId = "\uD83D\uDE00".repeat(256);
+        IntStream.range(0, 50).forEach(i -> cache.put(longId + i, Wallet.EMPTY));
+
+        // The longest userId, 256 emoji, is 1 KB of UTF-16: three units each against a bound of 100.
+        await().until(() -> IntStream.range(0, 50).filter(i -> cache.get(longId + i) != null).count() <= 33);
     }
 
     @Test
