@@ -65,10 +65,8 @@ class BatchLaneTest {
         KafkaRecordBatch<String, byte[]> second = batch(2);
         KafkaRecordBatch<String, byte[]> third = batch(3);
 
-        offerWhileTheFirstIsProcessed(lane, first, List.of(second, third));
-
-        await().until(() -> processed.size() == 2);
-        assertThat(processed).containsExactly(List.of(first), List.of(second, third));
+        assertThat(processedInTurns(lane, first, List.of(second, third), 2)).containsExactly(List.of(first),
+                List.of(second, third));
     }
 
     @Test
@@ -79,23 +77,15 @@ class BatchLaneTest {
         KafkaRecordBatch<String, byte[]> third = batch(2);
         KafkaRecordBatch<String, byte[]> fourth = batch(2);
 
-        offerWhileTheFirstIsProcessed(lane, first, List.of(second, third, fourth));
-
-        await().until(() -> processed.size() == 3);
-        assertThat(processed).containsExactly(List.of(first), List.of(second, third), List.of(fourth));
+        assertThat(processedInTurns(lane, first, List.of(second, third, fourth), 3)).containsExactly(List.of(first),
+                List.of(second, third), List.of(fourth));
     }
 
     @Test
     void theNextBatchIsTakenOnlyOnceTheQueuedRecordsFallBelowMaxRecords() {
         BatchLane lane = new BatchLane(5, Long.MAX_VALUE, 2, this::firstWaits, executor, this::stopped);
 
-        lane.offer(batch(1));
-        await().until(() -> processed.size() == 1);
-        CompletionStage<Void> room = lane.offer(batch(5));
-
-        assertThat(room.toCompletableFuture()).isNotDone();
-        firstMayEnd.countDown();
-        await().until(() -> room.toCompletableFuture().isDone());
+        assertNoRoomWhileTheFirstIsProcessed(lane, batch(1), batch(5));
     }
 
     @Test
@@ -106,10 +96,8 @@ class BatchLaneTest {
         KafkaRecordBatch<String, byte[]> third = sized(400);
         KafkaRecordBatch<String, byte[]> fourth = sized(400);
 
-        offerWhileTheFirstIsProcessed(lane, first, List.of(second, third, fourth));
-
-        await().until(() -> processed.size() == 3);
-        assertThat(processed).containsExactly(List.of(first), List.of(second, third), List.of(fourth));
+        assertThat(processedInTurns(lane, first, List.of(second, third, fourth), 3)).containsExactly(List.of(first),
+                List.of(second, third), List.of(fourth));
     }
 
     @Test
@@ -119,23 +107,15 @@ class BatchLaneTest {
         KafkaRecordBatch<String, byte[]> second = headed(600);
         KafkaRecordBatch<String, byte[]> third = headed(600);
 
-        offerWhileTheFirstIsProcessed(lane, first, List.of(second, third));
-
-        await().until(() -> processed.size() == 3);
-        assertThat(processed).containsExactly(List.of(first), List.of(second), List.of(third));
+        assertThat(processedInTurns(lane, first, List.of(second, third), 3)).containsExactly(List.of(first), List.of(second),
+                List.of(third));
     }
 
     @Test
     void theNextBatchIsTakenOnlyOnceTheQueuedBytesFallBelowMaxBytes() {
         BatchLane lane = new BatchLane(500, 1000, 2, this::firstWaits, executor, this::stopped);
 
-        lane.offer(sized(10));
-        await().until(() -> processed.size() == 1);
-        CompletionStage<Void> room = lane.offer(sized(1000));
-
-        assertThat(room.toCompletableFuture()).isNotDone();
-        firstMayEnd.countDown();
-        await().until(() -> room.toCompletableFuture().isDone());
+        assertNoRoomWhileTheFirstIsProcessed(lane, sized(10), sized(1000));
     }
 
     @Test
@@ -145,10 +125,8 @@ class BatchLaneTest {
         KafkaRecordBatch<String, byte[]> second = polledIn(1);
         KafkaRecordBatch<String, byte[]> third = polledIn(2);
 
-        offerWhileTheFirstIsProcessed(lane, first, List.of(second, third));
-
-        await().until(() -> processed.size() == 3);
-        assertThat(processed).containsExactly(List.of(first), List.of(second), List.of(third));
+        assertThat(processedInTurns(lane, first, List.of(second, third), 3)).containsExactly(List.of(first), List.of(second),
+                List.of(third));
     }
 
     @Test
@@ -310,12 +288,27 @@ class BatchLaneTest {
         stops.add(Map.entry(batches, cause));
     }
 
-    private void offerWhileTheFirstIsProcessed(BatchLane lane, KafkaRecordBatch<String, byte[]> first,
-            List<KafkaRecordBatch<String, byte[]>> queued) {
+    /** Offers {@code queued} while {@code first} is processed; what was processed, once in {@code turns} turns. */
+    private List<List<KafkaRecordBatch<String, byte[]>>> processedInTurns(BatchLane lane,
+            KafkaRecordBatch<String, byte[]> first, List<KafkaRecordBatch<String, byte[]>> queued, int turns) {
         lane.offer(first);
         await().until(() -> processed.size() == 1);
         queued.forEach(lane::offer);
         firstMayEnd.countDown();
+        await().until(() -> processed.size() == turns);
+        return processed;
+    }
+
+    /** {@code next}, of the same user, fills the lane: it takes no more until {@code first} ends and next starts. */
+    private void assertNoRoomWhileTheFirstIsProcessed(BatchLane lane, KafkaRecordBatch<String, byte[]> first,
+            KafkaRecordBatch<String, byte[]> next) {
+        lane.offer(first);
+        await().until(() -> processed.size() == 1);
+        CompletionStage<Void> room = lane.offer(next);
+
+        assertThat(room.toCompletableFuture()).isNotDone();
+        firstMayEnd.countDown();
+        await().until(() -> room.toCompletableFuture().isDone());
     }
 
     private CompletionStage<Void> firstWaits(List<KafkaRecordBatch<String, byte[]>> batches, Turn turn,
