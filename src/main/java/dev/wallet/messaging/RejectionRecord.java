@@ -69,9 +69,10 @@ public record RejectionRecord(String eventId, String userId, RejectionReason rea
 
     /** The bytes JSON adds to write the text: one each for " \\ \b \f \n \r \t, five for other controls. */
     private static long escapes(String text) {
-        return text.chars().filter(c -> c < 0x20 || c == '"' || c == '\\')
-                .map(c -> c == '"' || c == '\\' || c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t' ? 1 : 5)
-                .asLongStream().sum();
+        return text.chars().mapToLong(c -> switch (c) {
+            case '"', '\\', '\b', '\f', '\n', '\r', '\t' -> 1;
+            default -> c < 0x20 ? 5 : 0;
+        }).sum();
     }
 
     /** Length without a trailing partial UTF-8 sequence. */
