@@ -9,16 +9,13 @@ import java.util.function.Function;
 
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-import dev.wallet.Outcome;
-
 /**
- * A batch's outcomes, and the records of them being written after its wallets. Until the records are written, a
+ * The records of a batch's outcomes, being written after its wallets. Until the records are written, a
  * later batch of the same users finds them here rather than in the events table, and waits for them before it
  * writes a wallet ({@link PendingRecords}). The batch may be acknowledged only once they are written.
  */
 public final class Recording {
 
-    private final List<Outcome> outcomes;
     private final Map<String, Map<String, AttributeValue>> records;
     private final Set<String> userIds;
     private final Function<List<Map<String, AttributeValue>>, CompletableFuture<Void>> writer;
@@ -27,9 +24,8 @@ public final class Recording {
     private CompletableFuture<Void> attempt;
     private boolean givingUp;
 
-    Recording(List<Outcome> outcomes, Map<String, Map<String, AttributeValue>> records, Set<String> userIds,
+    Recording(Map<String, Map<String, AttributeValue>> records, Set<String> userIds,
             Function<List<Map<String, AttributeValue>>, CompletableFuture<Void>> writer, PendingRecords pending) {
-        this.outcomes = outcomes;
         this.records = records;
         this.userIds = userIds;
         this.writer = writer;
@@ -37,16 +33,11 @@ public final class Recording {
     }
 
     /** Nothing to record: written already. */
-    static Recording done(List<Outcome> outcomes) {
-        Recording done = new Recording(outcomes, Map.of(), Set.of(), null, null);
+    static Recording done() {
+        Recording done = new Recording(Map.of(), Set.of(), null, null);
         done.written.complete(null);
         done.attempt = done.written;
         return done;
-    }
-
-    /** The outcome of each event, in the order given. */
-    public List<Outcome> outcomes() {
-        return outcomes;
     }
 
     /** The write in progress, or a new one if the last failed: completes once the records are written. */

@@ -92,12 +92,12 @@ public class WalletStore {
     /**
      * The outcome of each event, in the order given: decided now, or whatever it was the first time it came.
      * {@code whileRecording} gets them once the wallets are written, and runs while their records are written;
-     * this returns once it ran, with the records' write still in progress, or throws once that write ended.
+     * this returns that write once it ran, still in progress, or throws once that write ended.
      */
     public Recording apply(List<WalletEvent> events, Consumer<List<Outcome>> whileRecording) {
         if (events.isEmpty()) {
             whileRecording.accept(List.of());
-            return Recording.done(List.of());
+            return Recording.done();
         }
         Instant now = Instant.now();
         Batch batch = Batch.of(events, event -> expiresAt(event, now));
@@ -168,9 +168,9 @@ public class WalletStore {
         }
         if (records.isEmpty()) {
             whileRecording.accept(outcomes);
-            return Recording.done(outcomes);
+            return Recording.done();
         }
-        Recording recording = new Recording(outcomes, records, batch.byUser().keySet(), writes::records, pending);
+        Recording recording = new Recording(records, batch.byUser().keySet(), writes::records, pending);
         recording.written().thenRun(() -> cache.recorded(batch.byUser().keySet(), records.keySet()));
         try {
             recording.start();

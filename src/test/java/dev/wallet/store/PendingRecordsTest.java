@@ -96,7 +96,7 @@ class PendingRecordsTest {
         List<CompletableFuture<Void>> tries = List.of(CompletableFuture.failedFuture(new IllegalStateException(
                 "DynamoDB unreachable")), CompletableFuture.completedFuture(null));
         AtomicInteger written = new AtomicInteger();
-        Recording recording = new Recording(List.of(), Map.of("e1", record("alice", "e1")), Set.of("alice"),
+        Recording recording = new Recording(Map.of("e1", record("alice", "e1")), Set.of("alice"),
                 records -> tries.get(written.getAndIncrement()), pending);
         recording.start();
 
@@ -133,7 +133,7 @@ class PendingRecordsTest {
     }
 
     private Recording started(String userId, String eventId, CompletableFuture<Void> write) {
-        Recording recording = new Recording(List.of(), Map.of(eventId, record(userId, eventId)), Set.of(userId),
+        Recording recording = new Recording(Map.of(eventId, record(userId, eventId)), Set.of(userId),
                 records -> write, pending);
         recording.start();
         return recording;

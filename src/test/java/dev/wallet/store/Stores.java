@@ -3,7 +3,8 @@ package dev.wallet.store;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -20,8 +21,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The store as the service assembles it, and what the store tests read back from DynamoDB. */
 final class Stores {
 
-    static final Consumer<List<Outcome>> NOT_PUBLISHED = outcomes -> {
-    };
+    /** A batch being applied: the outcomes the service would publish, and the write of their records. */
+    record Applying(List<Outcome> outcomes, Recording recording) {
+
+        CompletableFuture<Void> written() {
+            return recording.write().toCompletableFuture();
+        }
+    }
 
     private Stores() {
     }
@@ -35,11 +41,18 @@ final class Stores {
                 new WalletWrites(dynamo, requests, workers, metrics, cache), workers, cache, config);
     }
 
+    /** Applies them as the service does, up to where it publishes their outcomes: their records still being written. */
+    static Applying applying(WalletStore instance, List<WalletEvent> batch) {
+        AtomicReference<List<Outcome>> published = new AtomicReference<>();
+        Recording recording = instance.apply(batch, published::set);
+        return new Applying(published.get(), recording);
+    }
+
     /** Applies them as the service does, and returns their outcomes once their records are written. */
     static List<Outcome> applied(WalletStore instance, List<WalletEvent> batch) {
-        Recording recording = instance.apply(batch, NOT_PUBLISHED);
-        recording.write().toCompletableFuture().join();
-        return recording.outcomes();
+        Applying applying = applying(instance, batch);
+        applying.written().join();
+        return applying.outcomes();
     }
 
     static Map<String, AttributeValue> record(DynamoDbClient dynamo, WalletEvent event) {

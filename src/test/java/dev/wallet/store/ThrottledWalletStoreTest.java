@@ -33,8 +33,8 @@ import dev.wallet.WalletEvent;
 import dev.wallet.config.WalletConfig;
 import dev.wallet.servers.DynamoDbLocal;
 
-import static dev.wallet.store.Stores.NOT_PUBLISHED;
 import static dev.wallet.store.Stores.applied;
+import static dev.wallet.store.Stores.applying;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -93,9 +93,9 @@ class ThrottledWalletStoreTest {
 
         List<Outcome> published = new ArrayList<>();
         for (List<WalletEvent> batch : batches) {
-            Recording recording = retried(() -> instance.apply(batch, NOT_PUBLISHED));
-            retried(() -> recording.write().toCompletableFuture().join());
-            published.addAll(recording.outcomes());
+            Stores.Applying applying = retried(() -> applying(instance, batch));
+            retried(() -> applying.written().join());
+            published.addAll(applying.outcomes());
         }
 
         assertThat(throttling.keys).as("keys throttled").hasPositiveValue();
@@ -120,7 +120,7 @@ class ThrottledWalletStoreTest {
 
         // 10 statements throttled in 2 requests of at most 25, and one let through per try after the first: at
         // least 5 in one request, of which 4 get through.
-        assertThatThrownBy(() -> instance.apply(batch, NOT_PUBLISHED))
+        assertThatThrownBy(() -> applying(instance, batch))
                 .hasMessageContaining("wallet writes unprocessed 5 times");
         assertThat(walletWrites()).isBetween(34.0, 38.0);
         throttling.off();
@@ -139,18 +139,18 @@ class ThrottledWalletStoreTest {
         // through 4 of.
         throttling.usersAmong(BatchWriteItemRequest.class, lastUsers(streams, 10));
 
-        Recording recording = instance.apply(batch, NOT_PUBLISHED);
+        Stores.Applying applying = applying(instance, batch);
 
-        assertThatThrownBy(() -> recording.write().toCompletableFuture().join()).isInstanceOf(CompletionException.class)
+        assertThatThrownBy(() -> applying.written().join()).isInstanceOf(CompletionException.class)
                 .hasMessageContaining("records unprocessed 5 times");
         assertThat(batch).as("records missing after the failed write")
                 .anyMatch(event -> Stores.record(dynamo, event).isEmpty());
         throttling.off();
-        recording.write().toCompletableFuture().join();
+        applying.written().join();
 
         assertThat(batch).allSatisfy(event -> assertThat(Stores.record(dynamo, event)).as(event.eventId()).isNotEmpty());
-        assertOnceInOrder(streams, recording.outcomes());
-        assertThat(applied(newInstance(), batch)).usingRecursiveComparison().isEqualTo(recording.outcomes());
+        assertOnceInOrder(streams, applying.outcomes());
+        assertThat(applied(newInstance(), batch)).usingRecursiveComparison().isEqualTo(applying.outcomes());
     }
 
     /** Each user's credits and debits, in order, from a credit: every user's first batch writes its wallet. */

@@ -45,8 +45,8 @@ import dev.wallet.WalletEvent;
 import dev.wallet.config.WalletConfig;
 import dev.wallet.servers.DynamoDbLocal;
 
-import static dev.wallet.store.Stores.NOT_PUBLISHED;
 import static dev.wallet.store.Stores.applied;
+import static dev.wallet.store.Stores.applying;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -478,11 +478,11 @@ class WalletStoreTest {
             applied(instance, List.of(credit("10")));
             WalletEvent overdraft = debit("50");
             held.hold();
-            Recording first = instance.apply(List.of(overdraft), NOT_PUBLISHED);
+            Stores.Applying first = applying(instance, List.of(overdraft));
 
             // The rejection's record is not written yet, and no wallet write keeps it: only the instance knows it.
             CompletableFuture<List<Outcome>> next = CompletableFuture
-                    .supplyAsync(() -> instance.apply(List.of(credit("100"), overdraft), NOT_PUBLISHED).outcomes());
+                    .supplyAsync(() -> applying(instance, List.of(credit("100"), overdraft)).outcomes());
             await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !next.isDone());
             assertWallet("10", 1);
             held.release();
@@ -497,9 +497,9 @@ class WalletStoreTest {
             WalletStore instance = held.instance();
             applied(instance, List.of(credit("10")));
             held.hold();
-            Recording first = instance.apply(List.of(credit("5")), NOT_PUBLISHED);
-            CompletableFuture<Recording> next = CompletableFuture
-                    .supplyAsync(() -> instance.apply(List.of(credit("1")), NOT_PUBLISHED));
+            Recording first = applying(instance, List.of(credit("5"))).recording();
+            CompletableFuture<Stores.Applying> next = CompletableFuture
+                    .supplyAsync(() -> applying(instance, List.of(credit("1"))));
             await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !next.isDone());
 
             first.abandon(new IllegalStateException("the service is stopping"));
@@ -507,7 +507,7 @@ class WalletStoreTest {
             // The batch that waited for them fails (not merely stays waiting), as does one started after.
             assertThat(next).failsWithin(Duration.ofSeconds(5)).withThrowableThat()
                     .withMessageContaining("An earlier batch's records were given up");
-            assertThatThrownBy(() -> instance.apply(List.of(credit("2")), NOT_PUBLISHED))
+            assertThatThrownBy(() -> applying(instance, List.of(credit("2"))))
                     .as("a batch of the same user started after the records were given up")
                     .hasMessageContaining("given up");
             held.release();
@@ -992,15 +992,15 @@ class WalletStoreTest {
             throw new IllegalStateException(e);
         }
         List<Outcome> published = new ArrayList<>();
-        List<Recording> recordings = new ArrayList<>();
+        List<Stores.Applying> batches = new ArrayList<>();
         for (int from = 0; from < stream.size();) {
             int to = Math.min(stream.size(), from + 1 + sizes.nextInt(6));
-            Recording recording = instance.apply(stream.subList(from, to), NOT_PUBLISHED);
-            published.addAll(recording.outcomes());
-            recordings.add(recording);
+            Stores.Applying batch = applying(instance, stream.subList(from, to));
+            published.addAll(batch.outcomes());
+            batches.add(batch);
             from = to;
         }
-        recordings.forEach(recording -> recording.write().toCompletableFuture().join());
+        batches.forEach(batch -> batch.written().join());
         return published;
     }
 
