@@ -3,7 +3,7 @@ package dev.wallet;
 public enum RejectionReason {
     /** A debit larger than the balance at that moment. */
     INSUFFICIENT_FUNDS,
-    /** The record breaks the event contract, or a credit would overflow the 38 digits DynamoDB stores. */
+    /** The record breaks the event contract, or the event would take the balance past the 38 digits DynamoDB stores. */
     INVALID_EVENT,
     /** The eventId was already seen with a different userId, type or amount. */
     EVENT_ID_CONFLICT,

@@ -33,7 +33,10 @@ public interface WalletConfig {
     Output output();
 
     interface Table {
-        /** Create the tables at startup when they are missing (DescribeTable, CreateTable, wait until ACTIVE). */
+        /**
+         * Create the tables at startup when they are missing (DescribeTable, CreateTable, wait until ACTIVE), and turn
+         * on the events table's TTL on {@code expires_at}. Off, both are the operator's to do (docs/operations.md).
+         */
         @WithDefault("true")
         boolean create();
 

@@ -42,8 +42,8 @@ public class OutputRecords {
         this.rejections = config.output().rejectionsTopic();
         this.maxPayloadBytes = config.rejection().maxPayloadBytes();
         if (maxPayloadBytes < 0 || maxPayloadBytes > MAX_PAYLOAD_BYTES) {
-            // JSON may write an echo at twice its size: a rejection over the producer's max.request.size (1 MB)
-            // would fail its batch's transaction on every try.
+            // An echo takes up to a third more than its bytes (RejectionRecord): a rejection over the producer's
+            // max.request.size (1 MB) would fail its batch's transaction on every try.
             throw new IllegalArgumentException("wallet.rejection.max-payload-bytes must be between 0 and "
                     + MAX_PAYLOAD_BYTES + ": " + maxPayloadBytes);
         }

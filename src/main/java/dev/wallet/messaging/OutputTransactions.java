@@ -35,11 +35,11 @@ import io.smallrye.reactive.messaging.kafka.KafkaConsumer;
  *
  * <h2>Why not SmallRye's KafkaTransactions</h2>
  * It commits the offsets of a message at a time and, in SmallRye Reactive Messaging 4.34, reuses a producer the
- * broker timed out; here several batches of a consumer run at once and must commit in order. Docs: docs/design.md.
+ * broker timed out; here several batches of a consumer run at once and must commit in order.
  */
 final class OutputTransactions implements AutoCloseable {
 
-    /** How often a commit whose answer timed out is asked again before the producer is given up. */
+    /** How many times a commit is sent, while its answer times out, before the producer is given up. */
     private static final int COMMIT_TRIES = 5;
 
     private final Map<String, Object> config;

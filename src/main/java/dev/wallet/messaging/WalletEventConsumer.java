@@ -119,7 +119,8 @@ public class WalletEventConsumer {
             throw new IllegalArgumentException(ASSIGNORS + " must not be cooperative: " + assignors.get());
         }
         if (config.idempotency().retention().compareTo(WalletStore.MIN_RETENTION) < 0) {
-            // Events sent longer ago than the retention, less an hour of clock skew, are refused: all of them.
+            // Events sent longer ago than the retention, less an hour of clock skew, are refused: a shorter one
+            // would refuse the backlog of an ordinary outage (PT2H: every event sent an hour before).
             throw new IllegalArgumentException("wallet.idempotency.retention must be at least "
                     + WalletStore.MIN_RETENTION + ": " + config.idempotency().retention());
         }
