@@ -9,10 +9,9 @@ import org.jboss.logging.MDC;
 import dev.wallet.Outcome;
 
 /**
- * One DEBUG line per outcome, published or a {@code Duplicate} (nothing published), with eventId, userId, partition and offset
- * as MDC fields (in JSON logs:
- * {@code mdc.eventId}...) for a log pipeline to index. Never a balance or an amount: those are personal data,
- * and the output topics hold them.
+ * One DEBUG line per outcome, published or a {@code Duplicate} (nothing published), with eventId, userId,
+ * partition and offset as MDC fields (in JSON logs: {@code mdc.eventId}...) for a log pipeline to index. Never a
+ * balance or an amount: those are personal data, and the output topics hold them.
  */
 final class OutcomeLog {
 

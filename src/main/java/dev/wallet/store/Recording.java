@@ -10,9 +10,9 @@ import java.util.function.Function;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * The records of a batch's outcomes, being written after its wallets. Until the records are written, a
- * later batch of the same users finds them here rather than in the events table, and waits for them before it
- * writes a wallet ({@link PendingRecords}). The batch may be acknowledged only once they are written.
+ * The records of a batch's outcomes, being written after its wallets. Until they are written, a later batch of the
+ * same users finds them here rather than in the events table, and waits for them before it writes a wallet
+ * ({@link PendingRecords}). The batch may be acknowledged only once they are written.
  */
 public final class Recording {
 
