@@ -48,9 +48,12 @@ final class EventStream {
             } else if (dice < 14 && !validSoFar.isEmpty()) {
                 input = validSoFar.get(random.nextInt(validSoFar.size()));
             } else if (dice < 17 && !validSoFar.isEmpty()) {
+                // The same eventId and user, another amount or another type: each makes it another request.
                 Input earlier = validSoFar.get(random.nextInt(validSoFar.size()));
-                input = valid(earlier.eventId(), earlier.userId(), earlier.type(),
-                        earlier.amount().add(BigDecimal.ONE));
+                input = random.nextBoolean()
+                        ? valid(earlier.eventId(), earlier.userId(), earlier.type(), earlier.amount().add(BigDecimal.ONE))
+                        : valid(earlier.eventId(), earlier.userId(), earlier.type().equals("CREDIT") ? "DEBIT" : "CREDIT",
+                                earlier.amount());
             } else {
                 boolean credit = dice < 55;
                 input = valid(eventId, userId, credit ? "CREDIT" : "DEBIT",

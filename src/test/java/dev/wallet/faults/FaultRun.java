@@ -141,30 +141,32 @@ final class FaultRun implements AutoCloseable {
         return (double) observed.records.get() / stream.size();
     }
 
-    /** Waits for every expected output and a quiet moment after it, stops the services, and judges. */
-    Verdict finish() {
+    /**
+     * Waits for every expected output, stops the services, reads the output topics to their end, and judges: a copy
+     * committed late, by a resumed instance or a batch retried after a back-off, is read too.
+     */
+    Verdict finish() throws InterruptedException {
         try {
             await(scenario + " complete").atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(200))
                     .until(() -> observed.covers(expected));
         } catch (ConditionTimeoutException e) {
             // Judged anyway: what is missing, and what came instead, says what went wrong.
-            judge(Duration.ofNanos(System.nanoTime() - started));
+            try {
+                judge(Duration.ofNanos(System.nanoTime() - started));
+            } catch (ConditionTimeoutException unread) {
+                e.addSuppressed(unread);
+            }
             throw e;
         }
-        Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
-        long[] last = { -1 };
-        await(scenario + " quiet").atMost(Duration.ofMinutes(1)).pollDelay(Duration.ofSeconds(2))
-                .pollInterval(Duration.ofSeconds(2)).until(() -> {
-                    long now = observed.records.get();
-                    boolean quiet = now == last[0];
-                    last[0] = now;
-                    return quiet;
-                });
-        return judge(elapsed);
+        return judge(Duration.ofNanos(System.nanoTime() - started));
     }
 
-    private Verdict judge(Duration elapsed) {
+    private Verdict judge(Duration elapsed) throws InterruptedException {
         services.forEach(ServiceProcess::stop);
+        // A transaction a stopped instance left open is aborted by the broker within its timeout (10 s).
+        await(scenario + " outputs read to their end").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200))
+                .until(() -> broker.settledOutputEnds().filter(outputReader::readTo).isPresent());
+        outputReader.close();
         Verdict verdict;
         try (DynamoDbClient dynamo = dynamoClient()) {
             verdict = Verdict.of(expected, observed, Observed.scanWallets(dynamo));
@@ -180,7 +182,8 @@ final class FaultRun implements AutoCloseable {
     private void report(Verdict verdict, Duration elapsed) {
         long users = stream.stream().map(EventStream.Input::userId).distinct().count();
         Map<String, Long> reasons = new java.util.TreeMap<>(expected.rejections.values().stream()
-                .collect(java.util.stream.Collectors.groupingBy(r -> r, java.util.stream.Collectors.counting())));
+                .collect(java.util.stream.Collectors.groupingBy(Expected.Rejection::reason,
+                        java.util.stream.Collectors.counting())));
         String row = "| %s | %d | %d | %d | %s | %d | %d | %d | %.0f s | %s |%n".formatted(scenario, stream.size(),
                 users, expected.applied, reasons, expected.duplicates, verdict.copies,
                 verdict.mismatches.size(), elapsed.toMillis() / 1000.0, String.join("; ", faults));

@@ -94,9 +94,13 @@ class FaultSuiteIT {
                     .until(() -> run.broker.stableWith(CONSUMERS));
             run.faults.add("evicted %.1f s later".formatted(seconds(Duration.ofNanos(System.nanoTime() - paused))));
             run.awaitProgress(Math.min(run.progress() + 0.25, 0.9));
+            long staleBefore = staleBatches(run, "paused");
             zombie.resume();
             run.faults.add("SIGCONT at %.0f%%".formatted(run.progress() * 100));
-            assertNoMismatch(run.finish());
+            Verdict verdict = run.finish();
+            assertThat(staleBatches(run, "paused") - staleBefore)
+                    .as("batches the resumed instance held, dropped or refused at their commit").isPositive();
+            assertNoMismatch(verdict);
         }
     }
 
@@ -118,8 +122,10 @@ class FaultSuiteIT {
             run.faults.add("on time again once the broker aborted a transaction, %.1f s later; outputs again %.1f s"
                     .formatted(seconds(Duration.ofNanos(System.nanoTime() - slowed)), seconds(run.awaitOutputs())));
             Verdict verdict = run.finish();
-            assertThat(run.logLines("service", "Could not process a batch"))
-                    .as("commits that failed on the timed-out producer and were retried").isPositive();
+            // The broker bumped the producer's epoch when it aborted the transaction: its next request fails so.
+            assertThat(run.logLines("service", "InvalidProducerEpochException")
+                    + run.logLines("service", "ProducerFencedException"))
+                    .as("batches that failed on the timed-out producer and were retried").isPositive();
             assertNoMismatch(verdict);
         }
     }
@@ -172,6 +178,11 @@ class FaultSuiteIT {
         FaultRun run = new FaultRun(scenario);
         run.produce(EventStream.generate(SEED, EVENTS, USERS));
         return run;
+    }
+
+    /** Batches of an earlier group generation that the instance dropped, or whose commit the broker refused. */
+    private static long staleBatches(FaultRun run, String service) {
+        return run.logLines(service, "is dropped") + run.logLines(service, "CommitFailedException");
     }
 
     private static void assertNoMismatch(Verdict verdict) {

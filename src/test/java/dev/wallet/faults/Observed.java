@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -36,16 +37,22 @@ final class Observed {
     /** Rejections by the input position they name. */
     final Map<Expected.Position, List<JsonNode>> rejections = new ConcurrentHashMap<>();
     final List<String> unreadable = new CopyOnWriteArrayList<>();
+    /** Records whose key is not the userId they carry: a reader keeping the last record per key would be wrong. */
+    final List<String> wrongKeys = new CopyOnWriteArrayList<>();
     final AtomicLong records = new AtomicLong();
 
     /** One output record, as read from {@code topic}. */
-    void add(String topic, String record) {
+    void add(String topic, String key, String record) {
         JsonNode value;
         try {
             value = JSON.readTree(record);
         } catch (JsonProcessingException e) {
             unreadable.add(topic + ": " + record);
             return;
+        }
+        // Keyed by the userId, or without a key when the rejection knows none.
+        if (!Objects.equals(key, value.path("userId").textValue())) {
+            wrongKeys.add(topic + " record keyed " + key + ": " + record);
         }
         if (topic.equals(BALANCES)) {
             String userId = value.path("userId").asText();

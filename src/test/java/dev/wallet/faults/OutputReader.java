@@ -6,12 +6,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
@@ -24,6 +26,8 @@ final class OutputReader implements AutoCloseable {
     private final KafkaConsumer<String, String> consumer;
     /** The next offset to read per partition; only the reader thread uses it. */
     private final Map<TopicPartition, Long> next = new HashMap<>();
+    /** Where the reader stands per partition, past transaction markers and aborted records too. */
+    private final Map<TopicPartition, Long> positions = new ConcurrentHashMap<>();
     private final Thread reader;
 
     OutputReader(String bootstrapServers, Observed observed) {
@@ -52,8 +56,15 @@ final class OutputReader implements AutoCloseable {
             });
             while (true) {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                    observed.add(record.topic(), record.value());
+                    observed.add(record.topic(), record.key(), record.value());
                     next.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
+                }
+                for (TopicPartition partition : consumer.assignment()) {
+                    try {
+                        positions.put(partition, consumer.position(partition, Duration.ofMillis(100)));
+                    } catch (TimeoutException notKnownYet) {
+                        // Known after a later poll.
+                    }
                 }
             }
         } catch (WakeupException closing) {
@@ -61,9 +72,16 @@ final class OutputReader implements AutoCloseable {
         }
     }
 
+    /** Whether it has read every partition up to these offsets. */
+    boolean readTo(Map<TopicPartition, Long> ends) {
+        return ends.entrySet().stream().allMatch(end -> positions.getOrDefault(end.getKey(), -1L) >= end.getValue());
+    }
+
     @Override
     public void close() throws InterruptedException {
-        consumer.wakeup();
+        if (reader.isAlive()) {
+            consumer.wakeup();
+        }
         reader.join();
     }
 }

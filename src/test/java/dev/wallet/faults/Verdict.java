@@ -20,6 +20,7 @@ final class Verdict {
         verdict.checkRejections(expected, observed);
         verdict.checkTable(expected, table);
         observed.unreadableRecords().forEach(r -> verdict.mismatches.add("unreadable output " + r));
+        observed.wrongKeys.forEach(r -> verdict.mismatches.add("wrong key: " + r));
         return verdict;
     }
 
@@ -67,28 +68,38 @@ final class Verdict {
         return record.path("version").asLong() == want.version()
                 // As the contract writes numbers: plain, without trailing zeros.
                 && record.path("balance").asText().equals(want.balance().stripTrailingZeros().toPlainString())
-                && record.path("eventId").asText().equals(want.eventId());
+                && record.path("eventId").asText().equals(want.eventId())
+                && record.path("type").asText().equals(want.type())
+                && record.path("amount").asText().equals(want.amount().stripTrailingZeros().toPlainString());
     }
 
     private void checkRejections(Expected expected, Observed observed) {
-        expected.rejections.forEach((position, reason) -> {
+        expected.rejections.forEach((position, want) -> {
             List<JsonNode> seen = observed.rejections.get(position);
             if (seen == null) {
-                mismatches.add("lost: no rejection for input " + position + ", expected " + reason);
+                mismatches.add("lost: no rejection for input " + position + ", expected " + want);
                 return;
             }
             if (seen.size() > 1) {
                 copies += seen.size() - 1;
                 mismatches.add("rejection of input " + position + " published " + seen.size() + " times");
             }
-            seen.stream().filter(r -> !r.path("reason").asText().equals(reason)).forEach(r -> mismatches.add(
-                    "wrong rejection for input " + position + ": " + r + ", expected " + reason));
+            seen.stream().filter(r -> !matches(want, r)).forEach(r -> mismatches.add(
+                    "wrong rejection for input " + position + ": " + r + ", expected " + want));
         });
         observed.rejections.forEach((position, seen) -> {
             if (!expected.rejections.containsKey(position)) {
                 mismatches.add("unexpected rejection: " + seen.get(0));
             }
         });
+    }
+
+    private static boolean matches(Expected.Rejection want, JsonNode record) {
+        return record.path("reason").asText().equals(want.reason())
+                && record.path("source").path("topic").asText().equals("wallet-events")
+                // An invalid record's ids are whatever the parser could read of it: not checked.
+                && (want.eventId() == null || want.eventId().equals(record.path("eventId").textValue()))
+                && (want.userId() == null || want.userId().equals(record.path("userId").textValue()));
     }
 
     private void checkTable(Expected expected, Map<String, Expected.Wallet> table) {

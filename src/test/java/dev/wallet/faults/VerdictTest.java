@@ -34,7 +34,7 @@ class VerdictTest {
     @Test
     void lateCopyOfAnOlderBalanceIsACopyOutOfOrderAndAWrongLastRecord() {
         publishedAsTheContractSays();
-        observed.add(Observed.BALANCES, balance(1, "10", "e1"));
+        observed.add(Observed.BALANCES, "alice", balance(1, "10", "e1"));
 
         Verdict verdict = Verdict.of(expected, observed, table);
 
@@ -45,9 +45,102 @@ class VerdictTest {
     }
 
     @Test
+    void versionSkippedIsAGapAndALoss() {
+        observed.add(Observed.REJECTIONS, "alice", rejection(1));
+        observed.add(Observed.BALANCES, "alice", balance(2, "15", "e3"));
+
+        Verdict verdict = Verdict.of(expected, observed, table);
+
+        assertThat(verdict.copies).isZero();
+        assertThat(verdict.mismatches)
+                .anySatisfy(m -> assertThat(m).startsWith("out of order: alice's record 1 is version 2"))
+                .anySatisfy(m -> assertThat(m).startsWith("lost: no balance record for alice#1"));
+    }
+
+    @Test
+    void balancesInAnotherOrderAreOutOfOrderWithoutACopy() {
+        observed.add(Observed.BALANCES, "alice", balance(2, "15", "e3"));
+        observed.add(Observed.REJECTIONS, "alice", rejection(1));
+        observed.add(Observed.BALANCES, "alice", balance(1, "10", "e1"));
+
+        Verdict verdict = Verdict.of(expected, observed, table);
+
+        assertThat(verdict.copies).isZero();
+        assertThat(verdict.mismatches)
+                .anySatisfy(m -> assertThat(m).startsWith("out of order: alice's record 1 is version 2"))
+                .anySatisfy(m -> assertThat(m).startsWith("last balance record of alice"));
+    }
+
+    @Test
+    void balanceRecordOfAnotherTypeIsWrong() {
+        observed.add(Observed.BALANCES, "alice", balance(1, "10", "e1"));
+        observed.add(Observed.REJECTIONS, "alice", rejection(1));
+        observed.add(Observed.BALANCES, "alice", """
+                {"userId":"alice","balance":"15","version":2,"eventId":"e3","type":"DEBIT","amount":"5"}""");
+
+        Verdict verdict = Verdict.of(expected, observed, table);
+
+        assertThat(verdict.mismatches).singleElement().asString().startsWith("wrong balance record for alice#2");
+    }
+
+    @Test
+    void rejectionWithAnotherReasonOrEventIdIsWrongAndOneNotDueIsUnexpected() {
+        observed.add(Observed.BALANCES, "alice", balance(1, "10", "e1"));
+        observed.add(Observed.REJECTIONS, "alice", """
+                {"userId":"alice","eventId":"e2","reason":"EVENT_ID_CONFLICT",\
+                "source":{"topic":"wallet-events","partition":0,"offset":1}}""");
+        observed.add(Observed.REJECTIONS, "alice", """
+                {"userId":"alice","eventId":"e9","reason":"INSUFFICIENT_FUNDS",\
+                "source":{"topic":"wallet-events","partition":0,"offset":1}}""");
+        observed.add(Observed.BALANCES, "alice", balance(2, "15", "e3"));
+        observed.add(Observed.REJECTIONS, "alice", """
+                {"userId":"alice","eventId":"e3","reason":"INSUFFICIENT_FUNDS",\
+                "source":{"topic":"wallet-events","partition":0,"offset":2}}""");
+
+        Verdict verdict = Verdict.of(expected, observed, table);
+
+        assertThat(verdict.mismatches).filteredOn(m -> m.startsWith("wrong rejection for input")).hasSize(2);
+        assertThat(verdict.mismatches).anySatisfy(m -> assertThat(m).startsWith("unexpected rejection"));
+    }
+
+    @Test
+    void negativeBalancePublishedOrStoredIsReported() {
+        observed.add(Observed.BALANCES, "alice", balance(1, "-10", "e1"));
+
+        Verdict verdict = Verdict.of(expected, observed,
+                Map.of("alice", new Expected.Wallet(new BigDecimal("-10"), 1)));
+
+        assertThat(verdict.mismatches).anySatisfy(m -> assertThat(m).startsWith("negative balance published"))
+                .anySatisfy(m -> assertThat(m).startsWith("negative balance stored for alice"));
+    }
+
+    @Test
+    void walletOfAUserWithoutAppliedEventsIsUnexpected() {
+        publishedAsTheContractSays();
+
+        Verdict verdict = Verdict.of(expected, observed, Map.of("alice", new Expected.Wallet(new BigDecimal("15"), 2),
+                "bob", new Expected.Wallet(BigDecimal.ZERO, 0)));
+
+        assertThat(verdict.mismatches).singleElement().asString().startsWith("unexpected wallet item bob");
+    }
+
+    @Test
+    void recordKeyedOtherThanByItsUserIdIsWrong() {
+        observed.add(Observed.BALANCES, "e1", balance(1, "10", "e1"));
+        observed.add(Observed.REJECTIONS, null, rejection(1));
+        observed.add(Observed.BALANCES, "alice", balance(2, "15", "e3"));
+
+        Verdict verdict = Verdict.of(expected, observed, table);
+
+        assertThat(verdict.mismatches).hasSize(2)
+                .anySatisfy(m -> assertThat(m).startsWith("wrong key: wallet-balances record keyed e1"))
+                .anySatisfy(m -> assertThat(m).startsWith("wrong key: wallet-events-rejected record keyed null"));
+    }
+
+    @Test
     void rejectionPublishedTwiceIsACopy() {
         publishedAsTheContractSays();
-        observed.add(Observed.REJECTIONS, rejection(1));
+        observed.add(Observed.REJECTIONS, "alice", rejection(1));
 
         Verdict verdict = Verdict.of(expected, observed, table);
 
@@ -57,7 +150,7 @@ class VerdictTest {
 
     @Test
     void lostOutputsAreReported() {
-        observed.add(Observed.BALANCES, balance(1, "10", "e1"));
+        observed.add(Observed.BALANCES, "alice", balance(1, "10", "e1"));
 
         Verdict verdict = Verdict.of(expected, observed, table);
 
@@ -69,7 +162,7 @@ class VerdictTest {
     @Test
     void eventAppliedTwiceIsReportedInTheTopicAndTheTable() {
         publishedAsTheContractSays();
-        observed.add(Observed.BALANCES, balance(3, "20", "e3"));
+        observed.add(Observed.BALANCES, "alice", balance(3, "20", "e3"));
 
         Verdict verdict = Verdict.of(expected, observed,
                 Map.of("alice", new Expected.Wallet(new BigDecimal("20"), 3)));
@@ -79,23 +172,26 @@ class VerdictTest {
     }
 
     private void publishedAsTheContractSays() {
-        observed.add(Observed.BALANCES, balance(1, "10", "e1"));
-        observed.add(Observed.REJECTIONS, rejection(1));
-        observed.add(Observed.BALANCES, balance(2, "15", "e3"));
+        observed.add(Observed.BALANCES, "alice", balance(1, "10", "e1"));
+        observed.add(Observed.REJECTIONS, "alice", rejection(1));
+        observed.add(Observed.BALANCES, "alice", balance(2, "15", "e3"));
     }
 
     private static EventStream.Input input(String eventId, String type, String amount) {
         return new EventStream.Input("alice", new byte[0], eventId, "alice", type, new BigDecimal(amount));
     }
 
+    /** A credit's balance record: e3 credits 5, any other eventId 10. */
     private static String balance(long version, String balance, String eventId) {
         return """
-                {"userId":"alice","balance":"%s","version":%d,"eventId":"%s"}""".formatted(balance, version, eventId);
+                {"userId":"alice","balance":"%s","version":%d,"eventId":"%s","type":"CREDIT","amount":"%s"}"""
+                .formatted(balance, version, eventId, eventId.equals("e3") ? "5" : "10");
     }
 
+    /** e2's rejection, for the input at this offset. */
     private static String rejection(long offset) {
         return """
-                {"userId":"alice","reason":"INSUFFICIENT_FUNDS","source":{"partition":0,"offset":%d}}"""
-                .formatted(offset);
+                {"userId":"alice","eventId":"e2","reason":"INSUFFICIENT_FUNDS",\
+                "source":{"topic":"wallet-events","partition":0,"offset":%d}}""".formatted(offset);
     }
 }
