@@ -9,8 +9,8 @@ import java.util.Random;
 import dev.wallet.EventJson;
 
 /**
- * A seeded random stream of input records: credits, debits (many of them overdrafts), re-sends of earlier events,
- * eventId conflicts and invalid records. The same seed gives the same stream.
+ * A seeded random stream of input records: credits, debits (many of them overdrafts, some of users who never get a
+ * credit), re-sends of earlier events, eventId conflicts and invalid records. The same seed gives the same stream.
  */
 final class EventStream {
 
@@ -30,6 +30,8 @@ final class EventStream {
             EventJson.of("%s", "%s", "REFUND", "1"),
             "{\"eventId\":\"%s\",\"userId\":\"%s\",\"type\":\"CREDIT\"}",
             "[\"%s\",\"%s\"]" };
+
+    private static final int BROKE_USERS = 10;
 
     private EventStream() {
     }
@@ -54,6 +56,11 @@ final class EventStream {
                         ? valid(earlier.eventId(), earlier.userId(), earlier.type(), earlier.amount().add(BigDecimal.ONE))
                         : valid(earlier.eventId(), earlier.userId(), earlier.type().equals("CREDIT") ? "DEBIT" : "CREDIT",
                                 earlier.amount());
+            } else if (dice < 19) {
+                // Users who only ever overdraw: rejected every time, they must never get a wallet item.
+                input = valid(eventId, "broke-" + random.nextInt(BROKE_USERS), "DEBIT",
+                        BigDecimal.valueOf(100 + random.nextInt(15_000), 2));
+                validSoFar.add(input);
             } else {
                 boolean credit = dice < 55;
                 input = valid(eventId, userId, credit ? "CREDIT" : "DEBIT",

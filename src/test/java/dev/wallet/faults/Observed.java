@@ -84,7 +84,11 @@ final class Observed {
     }
 
     private static BigDecimal number(Map<String, AttributeValue> item, String name) {
-        return item.containsKey(name) ? new BigDecimal(item.get(name).n()) : BigDecimal.ZERO;
+        if (!item.containsKey(name)) {
+            // Every wallet item here is the service's: one without a balance or version is its bug, not a zero.
+            throw new IllegalStateException("wallet item without " + name + ": " + item);
+        }
+        return new BigDecimal(item.get(name).n());
     }
 
     List<String> unreadableRecords() {
