@@ -21,6 +21,7 @@ final class Verdict {
         verdict.checkTable(expected, table);
         observed.unreadableRecords().forEach(r -> verdict.mismatches.add("unreadable output " + r));
         observed.wrongKeys.forEach(r -> verdict.mismatches.add("wrong key: " + r));
+        observed.incompleteWallets.forEach(item -> verdict.mismatches.add("wallet item incomplete: " + item));
         return verdict;
     }
 
